@@ -1,0 +1,109 @@
+/** Sample encodings a port can carry. `mulaw`/`alaw` are G.711 (8 bits per sample). */
+export type AudioEncoding = 'pcm16' | 'f32' | 'mulaw' | 'alaw';
+
+export const AUDIO_ENCODINGS: readonly AudioEncoding[] = ['pcm16', 'f32', 'mulaw', 'alaw'];
+
+export interface AudioFormat {
+  readonly encoding: AudioEncoding;
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
+/** Typed array holding interleaved samples for each encoding. */
+export interface SampleArrays {
+  pcm16: Int16Array;
+  f32: Float32Array;
+  mulaw: Uint8Array;
+  alaw: Uint8Array;
+}
+export type Samples = SampleArrays[AudioEncoding];
+
+export function bytesPerSample(encoding: AudioEncoding): number {
+  switch (encoding) {
+    case 'pcm16':
+      return 2;
+    case 'f32':
+      return 4;
+    case 'mulaw':
+    case 'alaw':
+      return 1;
+  }
+}
+
+export function formatToString(f: AudioFormat): string {
+  return `${f.encoding} ${f.sampleRate} Hz ${f.channels === 1 ? 'mono' : f.channels === 2 ? 'stereo' : `${f.channels} ch`}`;
+}
+
+export function sameFormat(a: AudioFormat, b: AudioFormat): boolean {
+  return a.encoding === b.encoding && a.sampleRate === b.sampleRate && a.channels === b.channels;
+}
+
+/** Frames (one sample per channel) held by `samples` of this format. */
+export function frameCount(format: AudioFormat, sampleCount: number): number {
+  return sampleCount / format.channels;
+}
+
+export function samplesToMs(format: AudioFormat, sampleCount: number): number {
+  return (sampleCount / format.channels / format.sampleRate) * 1000;
+}
+
+export function msToSamples(format: AudioFormat, ms: number): number {
+  return Math.round((ms * format.sampleRate) / 1000) * format.channels;
+}
+
+export function bytesToMs(format: AudioFormat, bytes: number): number {
+  return samplesToMs(format, bytes / bytesPerSample(format.encoding));
+}
+
+export function msToBytes(format: AudioFormat, ms: number): number {
+  return msToSamples(format, ms) * bytesPerSample(format.encoding);
+}
+
+/** Allocates an empty sample array of the right type for `encoding`. */
+export function allocSamples<E extends AudioEncoding>(encoding: E, length: number): SampleArrays[E] {
+  switch (encoding) {
+    case 'pcm16':
+      return new Int16Array(length) as SampleArrays[E];
+    case 'f32':
+      return new Float32Array(length) as SampleArrays[E];
+    default:
+      return new Uint8Array(length) as SampleArrays[E];
+  }
+}
+
+export function pcm16ToF32(input: Int16Array, out = new Float32Array(input.length)): Float32Array {
+  for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768;
+  return out;
+}
+
+/** Clamps and rounds; values outside [-1, 1) saturate instead of wrapping. */
+export function f32ToPcm16(input: Float32Array, out = new Int16Array(input.length)): Int16Array {
+  for (let i = 0; i < input.length; i++) {
+    const v = Math.round(input[i] * 32768);
+    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+  }
+  return out;
+}
+
+/** Views the bytes of a sample array without copying (little-endian hosts, as Node on x64/arm64). */
+export function samplesToBytes(samples: Samples): Uint8Array {
+  return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+}
+
+/** Copies bytes into a fresh, aligned sample array of `encoding`. */
+export function bytesToSamples<E extends AudioEncoding>(encoding: E, bytes: Uint8Array): SampleArrays[E] {
+  const size = bytesPerSample(encoding);
+  if (bytes.byteLength % size !== 0) {
+    throw new RangeError(`${bytes.byteLength} bytes is not a whole number of ${encoding} samples (${size} bytes each)`);
+  }
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  switch (encoding) {
+    case 'pcm16':
+      return new Int16Array(copy.buffer) as SampleArrays[E];
+    case 'f32':
+      return new Float32Array(copy.buffer) as SampleArrays[E];
+    default:
+      return copy as SampleArrays[E];
+  }
+}

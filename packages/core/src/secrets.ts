@@ -1,0 +1,35 @@
+/**
+ * Secret values (API keys) must never reach a log, an error, a span or a snapshot. Nodes register
+ * the secrets they hold; everything the runtime prints or emits passes through `redact`.
+ */
+const registered = new Set<string>();
+const KEY_PATTERN = /\b(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,})\b/g;
+const MASK = '[redacted]';
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 4) registered.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text.replace(KEY_PATTERN, MASK);
+  for (const secret of registered) {
+    if (out.includes(secret)) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+/** Deep copy of `value` with every string redacted (for log data and events). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
+    return out as T;
+  }
+  return value;
+}
+
+export function errorMessage(error: unknown): string {
+  return redact(error instanceof Error ? error.message : String(error));
+}

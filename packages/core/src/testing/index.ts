@@ -1,0 +1,1 @@
+export { runNode, type NodeHarness, type NodeHarnessOptions } from './node-harness.js';

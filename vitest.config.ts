@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+// Tests import the packages by name; resolve them to sources so that a test never runs stale dist.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@beluga-voice\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+      { find: /^@beluga-voice\/core\/nodes$/, replacement: src('core/src/nodes.ts') },
+      { find: /^@beluga-voice\/core$/, replacement: src('core/src/index.ts') },
+      { find: /^@beluga-voice\/nodes-audio\/nodes$/, replacement: src('nodes-audio/src/nodes.ts') },
+      { find: /^@beluga-voice\/nodes-audio$/, replacement: src('nodes-audio/src/index.ts') },
+      { find: /^@beluga-voice\/nodes-tools\/nodes$/, replacement: src('nodes-tools/src/nodes.ts') },
+      { find: /^@beluga-voice\/nodes-tools$/, replacement: src('nodes-tools/src/index.ts') },
+      { find: /^@beluga-voice\/provider-openai-realtime\/mock$/, replacement: src('provider-openai-realtime/src/mock/index.ts') },
+      { find: /^@beluga-voice\/provider-openai-realtime\/nodes$/, replacement: src('provider-openai-realtime/src/nodes.ts') },
+      { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
