@@ -1,0 +1,11 @@
+/** The official packages and the node types they provide, for `install …` hints. */
+const PROVIDERS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^audio\./, '@beluga-voice/nodes-audio'],
+  [/^tools\./, '@beluga-voice/nodes-tools'],
+  [/^provider\.openai-realtime$/, '@beluga-voice/provider-openai-realtime'],
+  [/^provider\.(echo|scripted)$/, '@beluga-voice/core'],
+];
+
+export function packageForType(type: string): string | undefined {
+  return PROVIDERS.find(([pattern]) => pattern.test(type))?.[1];
+}
