@@ -16,11 +16,14 @@ export function editDistance(a: string, b: string): number {
 
 /** Candidates close enough to `word` to be what was meant, nearest first. */
 export function nearMatches(word: string, candidates: Iterable<string>, max = 3): string[] {
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return [...candidates]
+  const limit = Math.max(2, Math.floor(word.length / 4));
+  const scored = [...candidates]
     .map((c) => ({ c, d: editDistance(word.toLowerCase(), c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= limit || c.toLowerCase().includes(word.toLowerCase()))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .filter(({ d }) => d <= limit)
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
+  // Only the nearest ones: a second, farther guess is noise.
+  return scored
+    .filter(({ d }) => d === scored[0].d)
     .slice(0, max)
     .map(({ c }) => c);
 }

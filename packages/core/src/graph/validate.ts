@@ -37,6 +37,8 @@ interface PendingNode {
   readonly decl: NodeDecl;
   readonly spec: AnyNodeSpec;
   readonly config: unknown;
+  /** False when the config did not parse: links and ports are still checked, formats are not. */
+  readonly configOk: boolean;
   readonly path: IssuePath;
 }
 
@@ -57,7 +59,7 @@ export function validateGraph(spec: GraphSpec, options: ValidateOptions): Valida
   const baseDir = options.baseDir ?? process.cwd();
   const nodes = checkNodes(spec, options.registry, issues);
   const links = checkLinks(spec, nodes, issues);
-  checkRequiredInputs(nodes, links, issues);
+  checkRequiredInputs(nodes, spec.links, issues);
   checkCycles(nodes, links, issues);
   const order = topologicalOrder([...nodes.keys()], links);
   const caps = resolveFormats(order, nodes, links, {
@@ -118,9 +120,8 @@ function checkNodes(spec: GraphSpec, registry: Registry, issues: GraphIssue[]): 
     const parsed = (nodeSpec.config as z.ZodType).safeParse(decl.config ?? {});
     if (!parsed.success) {
       for (const issue of parsed.error.issues) issues.push(...configIssue(decl, nodeSpec, issue, path));
-      continue;
     }
-    nodes.set(decl.id, { decl, spec: nodeSpec, config: parsed.data, path });
+    nodes.set(decl.id, { decl, spec: nodeSpec, config: parsed.data, configOk: parsed.success, path });
   }
   return nodes;
 }
@@ -211,7 +212,6 @@ function checkLinks(spec: GraphSpec, nodes: Map<string, PendingNode>, issues: Gr
     const queue = resolveQueueLimits(decl.queue, kinds.includes('audio'));
     if (typeof queue === 'string') {
       issues.push({ code: 'invalid-queue', message: `link ${linkText}: ${queue}`, path: [...path, 'queue'] });
-      return;
     }
     out.push({ decl, index, from: { node: decl.from.node, port: fromPort }, to: { node: decl.to.node, port: toPort }, kinds, path });
   });
@@ -247,8 +247,11 @@ function resolvePort(
   return undefined;
 }
 
-function checkRequiredInputs(nodes: Map<string, PendingNode>, links: PendingLink[], issues: GraphIssue[]): void {
-  const linked = new Set(links.map((l) => `${l.to.node}.${l.to.port}`));
+/** Counts a link as wiring its target even when its other end is wrong: that mistake is reported once, there. */
+function checkRequiredInputs(nodes: Map<string, PendingNode>, links: readonly LinkDecl[], issues: GraphIssue[]): void {
+  const linked = new Set(
+    links.map((l) => `${l.to.node}.${l.to.port ?? Object.keys(nodes.get(l.to.node)?.spec.inputs ?? {})[0]}`),
+  );
   for (const node of nodes.values()) {
     for (const [port, spec] of Object.entries(node.spec.inputs)) {
       if (spec.required && !linked.has(`${node.decl.id}.${port}`)) {
@@ -404,12 +407,13 @@ function resolveFormats(order: string[], nodes: Map<string, PendingNode>, links:
 
   for (const id of order) {
     const node = nodes.get(id);
-    if (!node) continue;
+    if (!node?.configOk) continue;
     const inputs: Record<string, AudioFormat | undefined> = {};
     for (const link of byTarget.get(id) ?? []) {
       const format = outputFormats.get(link.from.node)?.[link.from.port];
       const caps = resolveInputCaps(node.spec.inputs[link.to.port], node.config);
-      const queue = resolveQueueLimits(link.decl.queue, link.kinds.includes('audio')) as ResolvedLink['queue'];
+      const queue = resolveQueueLimits(link.decl.queue, link.kinds.includes('audio'));
+      if (typeof queue === 'string') continue;
       const feedback = link.decl.feedback ?? false;
       const mismatches = format && caps && link.kinds.includes('audio') ? capsMismatches(format, caps) : [];
       if (format && caps && mismatches.length > 0) {
