@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, first, firstValueFrom } from 'rxjs';
 import type { Demand } from '../node.js';
 
 /** A demand signal the runtime drives from its `block` queues. */
@@ -16,14 +16,7 @@ export class DemandSignal implements Demand {
 
   whenReady(): Promise<void> {
     if (this.state.value) return Promise.resolve();
-    return new Promise((resolve) => {
-      const sub = this.state.subscribe((ready) => {
-        if (ready) {
-          queueMicrotask(() => sub.unsubscribe());
-          resolve();
-        }
-      });
-    });
+    return firstValueFrom(this.state.pipe(first(Boolean))).then(() => {});
   }
 
   complete(): void {

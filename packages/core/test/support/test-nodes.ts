@@ -1,5 +1,5 @@
 import { type AudioFrame, defineNode, type Frame } from '@beluga-voice/core';
-import { map, Observable, type Subject, timer } from 'rxjs';
+import { delay, first, map, Observable, type Subject, timer } from 'rxjs';
 import { z } from 'zod';
 
 export const FORMAT_16K = { encoding: 'pcm16', sampleRate: 16000, channels: 1 } as const;
@@ -50,11 +50,9 @@ export const testSource = defineNode({
         let sub = timer(cfg.everyMs, ctx.scheduler).subscribe(function tick() {
           if (!ctx.demand.ready) {
             p.log.push(`pause@${ctx.now()}`);
-            const wait = ctx.demand.ready$.subscribe((ready) => {
-              if (!ready) return;
-              queueMicrotask(() => wait.unsubscribe());
+            sub = ctx.demand.ready$.pipe(first(Boolean), delay(0, ctx.scheduler)).subscribe(() => {
               p.log.push(`resume@${ctx.now()}`);
-              sub = timer(0, ctx.scheduler).subscribe(tick);
+              tick();
             });
             return;
           }

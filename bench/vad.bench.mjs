@@ -1,0 +1,128 @@
+// VAD speed: Silero time per 32 ms window (our wrapper against a bare onnxruntime session.run
+// with default options) and energy VAD time per 20 ms frame (the classifier, and the whole node
+// with framing and events, against a bare RMS loop), on the two-turns speech fixture.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { runNode } from '../packages/core/dist/testing/index.js';
+import { EnergyVad, SileroVad, sileroModelPath, vadEnergy } from '../packages/nodes-audio/dist/index.js';
+
+const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));
+const ort = require('onnxruntime-node');
+
+/** The 16 kHz mono PCM16 fixture as floats (its header is the plain 44-byte one). */
+function speech() {
+  const bytes = readFileSync(new URL('../fixtures/audio/two-turns-16k.wav', import.meta.url));
+  const pcm = new Int16Array(
+    bytes.buffer.slice(bytes.byteOffset + 44, bytes.byteOffset + bytes.length - (bytes.length % 2)),
+  );
+  return Float32Array.from(pcm, (v) => v / 32768);
+}
+
+function windows(samples, size, repeat) {
+  const out = [];
+  for (let r = 0; r < repeat; r++)
+    for (let i = 0; i + size <= samples.length; i += size) out.push(samples.subarray(i, i + size));
+  return out;
+}
+
+/** Best of `runs` of `fn` over all items, in microseconds per item. */
+async function timeEach(items, fn, runs = 3) {
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    for (const item of items) await fn(item);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return (best * 1000) / items.length;
+}
+
+const round = (v, digits = 2) => Number(v.toFixed(digits));
+const line = (bench, subject, value, unit, baseline, baselineValue) =>
+  console.log(
+    JSON.stringify({
+      bench,
+      subject,
+      value: round(value),
+      unit,
+      baseline,
+      baselineValue: round(baselineValue),
+      ratio: round(value / baselineValue, 3),
+    }),
+  );
+
+const audio = speech();
+
+// Silero: 32 ms windows at 16 kHz.
+{
+  const items = windows(audio, 512, 4);
+  const vad = await SileroVad.load();
+  vad.start(16000);
+  await timeEach(items.slice(0, 100), (w) => vad.probability(w), 1);
+  const ours = await timeEach(items, (w) => vad.probability(w));
+  await vad.close();
+
+  const session = await ort.InferenceSession.create(sileroModelPath());
+  const sr = new ort.Tensor('int64', BigInt64Array.of(16000n));
+  let h = new ort.Tensor('float32', new Float32Array(128), [2, 1, 64]);
+  let c = new ort.Tensor('float32', new Float32Array(128), [2, 1, 64]);
+  const raw = async (w) => {
+    const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(w), [1, 512]), sr, h, c });
+    h = out.hn;
+    c = out.cn;
+  };
+  await timeEach(items.slice(0, 100), raw, 1);
+  const baseline = await timeEach(items, raw);
+  await session.release();
+  line(
+    'silero vad time per 32 ms window',
+    'SileroVad.probability',
+    ours,
+    'us',
+    'onnxruntime session.run, default options',
+    baseline,
+  );
+  line('silero vad time per 32 ms window', 'SileroVad.probability', ours / 1000, 'ms', 'target', 0.3);
+}
+
+// Energy VAD: 20 ms frames at 16 kHz.
+{
+  const frames = windows(audio, 320, 50);
+  // Stored, so that the loop's result is used.
+  const levels = new Float64Array(frames.length);
+  let n = 0;
+  const bareRms = (w) => {
+    let s = 0;
+    for (let i = 0; i < w.length; i++) s += w[i] * w[i];
+    levels[n++ % levels.length] = Math.sqrt(s / w.length);
+  };
+  const baseline = await timeEach(frames, bareRms);
+  const vad = new EnergyVad({
+    startDb: 10,
+    stopDb: 6,
+    minLevelDb: -55,
+    initialFloorDb: -60,
+    floorRiseDbPerSec: 3,
+    steadyDb: 2,
+    steadyMs: 600,
+  });
+  const classifier = await timeEach(frames, (w) => vad.classify(w, 20));
+  line('energy vad time per 20 ms frame', 'EnergyVad.classify', classifier, 'us', 'bare RMS loop', baseline);
+
+  const format = { encoding: 'f32', sampleRate: 16000, channels: 1 };
+  const audioFrames = frames.map((samples, i) => ({ kind: 'audio', timestamp: i * 20, format, samples }));
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < 3; r++) {
+    const h = await runNode(vadEnergy, { id: 'vad', inputs: { audio: audioFrames } });
+    const t0 = performance.now();
+    await h.collect('audio');
+    best = Math.min(best, performance.now() - t0);
+  }
+  line(
+    'energy vad time per 20 ms frame',
+    'audio.vad-energy node (framing, events)',
+    (best * 1000) / audioFrames.length,
+    'us',
+    'bare RMS loop',
+    baseline,
+  );
+}
