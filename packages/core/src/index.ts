@@ -30,3 +30,4 @@ export { readWav, type WavAudio } from './provider/wav-reader.js';
 export { generateTone } from './provider/tone.js';
 export { providerEcho } from './provider/nodes/echo-node.js';
 export { providerScripted } from './provider/nodes/scripted-node.js';
+export { highResolutionScheduler } from './runtime/clock.js';

@@ -21,6 +21,8 @@ export interface FormatContext<C> {
   readonly config: C;
   /** The format arriving on each linked audio input, when known at build time. */
   readonly inputs: Readonly<Record<string, AudioFormat | undefined>>;
+  /** Folder that relative paths in config resolve against. */
+  readonly baseDir: string;
 }
 
 /** An output port: which frame kinds it emits and, for audio, the format it produces. */
@@ -90,7 +92,11 @@ export interface NodeContext {
   linkedOffers<T = unknown>(key: string): T[];
 }
 
-export type NodeRun<I, O> = (inputs: NodeInputs<I>) => NodeOutputs<O>;
+/**
+ * The function `create` returns. Declared through a method so that its parameter is checked
+ * bivariantly: a concrete spec must stay assignable to `AnyNodeSpec` (registries hold many types).
+ */
+export type NodeRun<I, O> = { run(inputs: NodeInputs<I>): NodeOutputs<O> }['run'];
 
 export interface NodeSpec<
   T extends string = string,

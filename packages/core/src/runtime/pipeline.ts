@@ -8,13 +8,14 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import { asyncScheduler, type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
+import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { BusEvent, PipelineState } from '../bus.js';
 import type { ControlEvent } from '../control.js';
 import type { Frame } from '../frames.js';
 import type { ResolvedGraph } from '../graph/resolved.js';
 import type { NodeInputs } from '../node.js';
 import { errorMessage, redactDeep } from '../secrets.js';
+import { highResolutionScheduler } from './clock.js';
 import { PipelineAbortedError, PipelineError } from './errors.js';
 import { InputPort } from './input-port.js';
 import { LinkQueue } from './link-queue.js';
@@ -102,7 +103,7 @@ export class Pipeline implements RunningPipeline {
     private readonly options: StartOptions = {},
   ) {
     this.name = graph.spec.name ?? 'pipeline';
-    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.scheduler = options.scheduler ?? highResolutionScheduler;
     this.tracer = options.tracer ?? trace.getTracer('@beluga-voice/core');
     this.meter = options.meter ?? metrics.getMeter('@beluga-voice/core');
     this.dropCounter = this.meter.createCounter('beluga.queue.drops', { description: 'Frames dropped by a link queue policy' });

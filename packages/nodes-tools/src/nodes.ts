@@ -1,0 +1,3 @@
+import { toolRouterNode } from './router-node.js';
+
+export const nodes = [toolRouterNode];
