@@ -1,8 +1,9 @@
 // Frames per second through a chain of 10 pass-through nodes, and the runtime's overhead per frame
 // per hop, against a bare RxJS chain of 10 `map`s doing the same work in the same process.
-import { defineNode, GraphBuilder, Registry } from '../packages/core/dist/index.js';
+
 import { map, Observable } from 'rxjs';
 import { z } from 'zod';
+import { defineNode, GraphBuilder, Registry } from '../packages/core/dist/index.js';
 
 const FRAMES = 300_000;
 const HOPS = 10;
@@ -29,7 +30,9 @@ const pass = defineNode({
   config: z.object({}).strict(),
   inputs: { audio: { kinds: ['audio'], required: true } },
   outputs: { audio: { kinds: ['audio'], format: ({ inputs }) => inputs.audio } },
-  create: () => ({ audio }) => ({ audio: audio.pipe(map((f) => f)) }),
+  create:
+    () =>
+    ({ audio }) => ({ audio: audio.pipe(map((f) => f)) }),
 });
 let counted = 0;
 const sink = defineNode({
@@ -38,11 +41,13 @@ const sink = defineNode({
   config: z.object({}).strict(),
   inputs: { audio: { kinds: ['audio'], required: true } },
   outputs: {},
-  create: (_c, ctx) => ({ audio }) => {
-    const sub = audio.subscribe(() => counted++);
-    ctx.onClose(() => sub.unsubscribe());
-    return {};
-  },
+  create:
+    (_c, ctx) =>
+    ({ audio }) => {
+      const sub = audio.subscribe(() => counted++);
+      ctx.onClose(() => sub.unsubscribe());
+      return {};
+    },
 });
 
 async function runGraph() {

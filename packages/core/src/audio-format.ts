@@ -79,8 +79,7 @@ export function pcm16ToF32(input: Int16Array, out = new Float32Array(input.lengt
 /** Clamps and rounds; values outside [-1, 1) saturate instead of wrapping. */
 export function f32ToPcm16(input: Float32Array, out = new Int16Array(input.length)): Int16Array {
   for (let i = 0; i < input.length; i++) {
-    const v = Math.round(input[i] * 32768);
-    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    out[i] = Math.max(-32768, Math.min(32767, Math.round(input[i] * 32768)));
   }
   return out;
 }

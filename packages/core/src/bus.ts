@@ -21,7 +21,15 @@ export type BusEvent =
       attributes?: Record<string, string | number | boolean>;
     }
   | { type: 'mark'; time: number; node?: string; name: string; data?: Record<string, unknown> }
-  | { type: 'converter-inserted'; time: number; node: string; converter: string; from: string; to: string; reason: string }
+  | {
+      type: 'converter-inserted';
+      time: number;
+      node: string;
+      converter: string;
+      from: string;
+      to: string;
+      reason: string;
+    }
   | { type: 'frame'; time: number; node: string; port: string; frame: Frame };
 
 export type BusEventType = BusEvent['type'];

@@ -1,33 +1,48 @@
 export * from './audio-format.js';
-export * from './frames.js';
-export * from './caps.js';
 export * from './bus.js';
+export * from './caps.js';
 export * from './control.js';
-export * from './node.js';
-export * from './registry.js';
-export { registerSecret, redact } from './secrets.js';
-export * from './provider/s2s.js';
+export * from './frames.js';
+export { endpointToString, parseEndpoint } from './graph/endpoint.js';
+export { Graph } from './graph/graph.js';
+export { createGraph, GraphBuilder, type LinkOptions } from './graph/graph-builder.js';
+export { packageForType } from './graph/known-packages.js';
 export * from './graph/model.js';
 export type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } from './graph/resolved.js';
-export { parseEndpoint, endpointToString } from './graph/endpoint.js';
-export { validateGraph, buildGraph, type ValidateOptions, type ValidationResult } from './graph/validate.js';
-export { Graph } from './graph/graph.js';
-export { GraphBuilder, createGraph, type LinkOptions } from './graph/graph-builder.js';
-export type { RunningPipeline, StartOptions, StopOptions, QueueStats } from './runtime/pipeline.js';
-export { PipelineError, PipelineAbortedError } from './runtime/errors.js';
-export { DEFAULT_AUDIO_QUEUE, DEFAULT_EVENT_QUEUE, type QueueLimits } from './runtime/queue-settings.js';
-export { didYouMean, nearMatches } from './suggest.js';
-export { packageForType } from './graph/known-packages.js';
-export { defineProviderNode, type ProviderNodeDefinition } from './provider/provider-node.js';
-export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
-export { EchoProvider, echoCapabilities, ECHO_DEFAULTS, type EchoProviderOptions } from './provider/echo-provider.js';
-export { ScriptedProvider, scriptedCapabilities, SCRIPTED_DEFAULTS, type ScriptedProviderOptions, type ScriptSource } from './provider/scripted-provider.js';
-export { scriptSchema, scriptTurnSchema, scriptStepSchema, loadScriptFile, compileScript, type ScriptTurn, type ScriptStep, type CompiledScript } from './provider/script.js';
-export { StubSession, type StubSessionSettings, type ReplyPart, type UserTurn } from './provider/stub-session.js';
+export { buildGraph, type ValidateOptions, type ValidationResult, validateGraph } from './graph/validate.js';
+export * from './node.js';
+export { ECHO_DEFAULTS, EchoProvider, type EchoProviderOptions, echoCapabilities } from './provider/echo-provider.js';
 export { EnergyTurnDetector, type EnergyTurnOptions, type TurnEvent } from './provider/energy-turn-detector.js';
 export { iterateObservable } from './provider/event-iterator.js';
-export { readWav, type WavAudio } from './provider/wav-reader.js';
-export { generateTone } from './provider/tone.js';
 export { providerEcho } from './provider/nodes/echo-node.js';
 export { providerScripted } from './provider/nodes/scripted-node.js';
+export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
+export { defineProviderNode, type ProviderNodeDefinition } from './provider/provider-node.js';
+export * from './provider/s2s.js';
+export {
+  type CompiledScript,
+  compileScript,
+  loadScriptFile,
+  type ScriptStep,
+  type ScriptTurn,
+  scriptSchema,
+  scriptStepSchema,
+  scriptTurnSchema,
+} from './provider/script.js';
+export {
+  SCRIPTED_DEFAULTS,
+  ScriptedProvider,
+  type ScriptedProviderOptions,
+  type ScriptSource,
+  scriptedCapabilities,
+} from './provider/scripted-provider.js';
+export { type ReplyPart, StubSession, type StubSessionSettings, type UserTurn } from './provider/stub-session.js';
+export { generateTone } from './provider/tone.js';
+export { readWav, type WavAudio } from './provider/wav-reader.js';
+export * from './registry.js';
 export { highResolutionScheduler } from './runtime/clock.js';
+export { PipelineAbortedError, PipelineError } from './runtime/errors.js';
+export type { QueueStats, RunningPipeline, StartOptions, StopOptions } from './runtime/pipeline.js';
+export { DEFAULT_AUDIO_QUEUE, DEFAULT_EVENT_QUEUE, type QueueLimits } from './runtime/queue-settings.js';
+export { redact, registerSecret } from './secrets.js';
+export { didYouMean, nearMatches } from './suggest.js';

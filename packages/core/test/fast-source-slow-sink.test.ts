@@ -1,7 +1,7 @@
 import { type BusEvent, GraphBuilder, Registry } from '@beluga-voice/core';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { probe, testNodes, valueOf } from './support/test-nodes.js';
+import { frameValue, probe, testNodes } from './support/test-nodes.js';
 
 /** 500 frames of 10 ms arrive every 1 ms (a file read ten times faster than real time); the sink takes 10 ms each. */
 async function run(name: string, overflow: 'block' | 'drop-oldest') {
@@ -26,7 +26,7 @@ async function run(name: string, overflow: 'block' | 'drop-oldest') {
 describe('a fast file-like source into a slow sink', () => {
   it('with block, no frame is lost and the queue never exceeds its limit', async () => {
     const { p, stats } = await run('fast-block', 'block');
-    expect(p.received.map(valueOf)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(p.received.map(frameValue)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(stats.drops).toBe(0);
     expect(stats.maxDepth).toBeLessThanOrEqual(20);
   });

@@ -1,11 +1,20 @@
-import { type AudioFormat, defineNode, GraphBuilder, GraphValidationError, Registry, validateGraph } from '@beluga-voice/core';
+import {
+  type AudioFormat,
+  defineNode,
+  GraphBuilder,
+  GraphValidationError,
+  Registry,
+  validateGraph,
+} from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 const mic = defineNode({
   type: 'audio.mic',
   summary: 'test source at a configured rate',
-  config: z.object({ sampleRate: z.number().default(16000), encoding: z.enum(['pcm16', 'mulaw']).default('pcm16') }).strict(),
+  config: z
+    .object({ sampleRate: z.number().default(16000), encoding: z.enum(['pcm16', 'mulaw']).default('pcm16') })
+    .strict(),
   inputs: {},
   outputs: {
     audio: {
@@ -21,10 +30,17 @@ const agent = defineNode({
   summary: 'test provider taking 24 kHz pcm16',
   config: z.object({ threshold: z.number().min(0).max(1).default(0.5), voice: z.string().optional() }).strict(),
   inputs: {
-    audio: { kinds: ['audio', 'speech-start'], caps: { encoding: ['pcm16'], sampleRate: [24000], channels: [1] }, required: true },
+    audio: {
+      kinds: ['audio', 'speech-start'],
+      caps: { encoding: ['pcm16'], sampleRate: [24000], channels: [1] },
+      required: true,
+    },
     toolResults: { kinds: ['tool-result'] },
   },
-  outputs: { audio: { kinds: ['audio'], format: { encoding: 'pcm16', sampleRate: 24000, channels: 1 } }, toolCalls: { kinds: ['tool-call'] } },
+  outputs: {
+    audio: { kinds: ['audio'], format: { encoding: 'pcm16', sampleRate: 24000, channels: 1 } },
+    toolCalls: { kinds: ['tool-call'] },
+  },
   create: () => () => ({}),
 });
 
@@ -53,11 +69,16 @@ const resample = defineNode({
   config: z.object({ sampleRate: z.number() }).strict(),
   inputs: { audio: { kinds: ['audio'], caps: { encoding: ['pcm16'] } } },
   outputs: {
-    audio: { kinds: ['audio'], format: ({ config, inputs }) => inputs.audio && { ...inputs.audio, sampleRate: config.sampleRate } },
+    audio: {
+      kinds: ['audio'],
+      format: ({ config, inputs }) => inputs.audio && { ...inputs.audio, sampleRate: config.sampleRate },
+    },
   },
   converter: {
     configFor: (from: AudioFormat, to: AudioFormat) =>
-      from.encoding === 'pcm16' && to.encoding === 'pcm16' && from.channels === to.channels ? { sampleRate: to.sampleRate } : undefined,
+      from.encoding === 'pcm16' && to.encoding === 'pcm16' && from.channels === to.channels
+        ? { sampleRate: to.sampleRate }
+        : undefined,
   },
   create: () => () => ({}),
 });
@@ -67,10 +88,15 @@ const decode = defineNode({
   summary: 'test μ-law decoder',
   config: z.object({}).strict(),
   inputs: { audio: { kinds: ['audio'], caps: { encoding: ['mulaw'] } } },
-  outputs: { audio: { kinds: ['audio'], format: ({ inputs }) => inputs.audio && { ...inputs.audio, encoding: 'pcm16' } } },
+  outputs: {
+    audio: { kinds: ['audio'], format: ({ inputs }) => inputs.audio && { ...inputs.audio, encoding: 'pcm16' } },
+  },
   converter: {
     configFor: (from: AudioFormat, to: AudioFormat) =>
-      from.encoding === 'mulaw' && to.encoding === 'pcm16' && from.sampleRate === to.sampleRate && from.channels === to.channels
+      from.encoding === 'mulaw' &&
+      to.encoding === 'pcm16' &&
+      from.sampleRate === to.sampleRate &&
+      from.channels === to.channels
         ? {}
         : undefined,
   },
@@ -78,11 +104,15 @@ const decode = defineNode({
 });
 
 const registry = () => new Registry([mic, agent, router, sink, resample, decode]);
-const messages = (b: GraphBuilder) => b.validate().issues.map((i) => `${i.message}${i.fix ? `; ${i.fix}` : ''} [${i.code}]`);
+const messages = (b: GraphBuilder) =>
+  b.validate().issues.map((i) => `${i.message}${i.fix ? `; ${i.fix}` : ''} [${i.code}]`);
 
 describe('graph validation reports every mistake with an exact message', () => {
   it('a caps mismatch names both ends and the converter to insert', () => {
-    const b = new GraphBuilder(registry()).node('mic', 'audio.mic').node('agent', 'provider.test').link('mic.audio', 'agent.audio');
+    const b = new GraphBuilder(registry())
+      .node('mic', 'audio.mic')
+      .node('agent', 'provider.test')
+      .link('mic.audio', 'agent.audio');
     expect(messages(b)).toEqual([
       'could not link mic.audio -> agent.audio: 16000 Hz not accepted (24000 Hz); insert audio.resample or set autoConvert: true [caps-mismatch]',
     ]);
@@ -132,7 +162,12 @@ describe('graph validation reports every mistake with an exact message', () => {
 
   it('a cycle needs a declared feedback link', () => {
     const base = () =>
-      new GraphBuilder(registry()).node('mic', 'audio.mic', { sampleRate: 24000 }).node('agent', 'provider.test').node('tools', 'tools.test-router').link('mic', 'agent').link('agent.toolCalls', 'tools.calls');
+      new GraphBuilder(registry())
+        .node('mic', 'audio.mic', { sampleRate: 24000 })
+        .node('agent', 'provider.test')
+        .node('tools', 'tools.test-router')
+        .link('mic', 'agent')
+        .link('agent.toolCalls', 'tools.calls');
     expect(messages(base().link('tools.results', 'agent.toolResults'))).toEqual([
       'cycle agent -> tools -> agent without a declared feedback link; declare the link tools.results -> agent.toolResults as feedback [cycle]',
     ]);
@@ -150,7 +185,11 @@ describe('graph validation reports every mistake with an exact message', () => {
   });
 
   it('build() throws a GraphValidationError listing every problem', () => {
-    const b = new GraphBuilder(registry()).node('mic', 'audio.mic').node('agent', 'provider.test').node('mic', 'audio.mic').link('mic', 'agent');
+    const b = new GraphBuilder(registry())
+      .node('mic', 'audio.mic')
+      .node('agent', 'provider.test')
+      .node('mic', 'audio.mic')
+      .link('mic', 'agent');
     expect(() => b.build()).toThrow(GraphValidationError);
     try {
       b.build();

@@ -30,7 +30,8 @@ export class GraphBuilder {
   }
 
   node(id: string, type: string | AnyNodeSpec, config?: unknown, options: { onError?: NodeErrorSettings } = {}): this {
-    const typeName = typeof type === 'string' ? type : (this.use(type), type.type);
+    if (typeof type !== 'string') this.use(type);
+    const typeName = typeof type === 'string' ? type : type.type;
     this.nodes.push({ id, type: typeName, ...(config === undefined ? {} : { config }), ...options });
     return this;
   }

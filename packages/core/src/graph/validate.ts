@@ -82,7 +82,10 @@ export function validateGraph(spec: GraphSpec, options: ValidateOptions): Valida
       nodes: caps.nodes,
       links: caps.links,
       inserted: caps.inserted.map((c) => c.info),
-      order: topologicalOrder([...caps.nodes.keys()], caps.links.map((l) => ({ ...l, decl: { feedback: l.feedback } }))),
+      order: topologicalOrder(
+        [...caps.nodes.keys()],
+        caps.links.map((l) => ({ ...l, decl: { feedback: l.feedback } })),
+      ),
     },
   };
 }
@@ -213,7 +216,14 @@ function checkLinks(spec: GraphSpec, nodes: Map<string, PendingNode>, issues: Gr
     if (typeof queue === 'string') {
       issues.push({ code: 'invalid-queue', message: `link ${linkText}: ${queue}`, path: [...path, 'queue'] });
     }
-    out.push({ decl, index, from: { node: decl.from.node, port: fromPort }, to: { node: decl.to.node, port: toPort }, kinds, path });
+    out.push({
+      decl,
+      index,
+      from: { node: decl.from.node, port: fromPort },
+      to: { node: decl.to.node, port: toPort },
+      kinds,
+      path,
+    });
   });
   return out;
 }
@@ -370,7 +380,8 @@ function fallbackConverterHint(from: AudioFormat, caps: AudioCaps): string {
   const names: string[] = [];
   if (fields.includes('encoding')) {
     if (from.encoding === 'mulaw' || from.encoding === 'alaw') names.push(`audio.${from.encoding}-decode`);
-    else if (caps.encoding?.[0] === 'mulaw' || caps.encoding?.[0] === 'alaw') names.push(`audio.${caps.encoding[0]}-encode`);
+    else if (caps.encoding?.[0] === 'mulaw' || caps.encoding?.[0] === 'alaw')
+      names.push(`audio.${caps.encoding[0]}-encode`);
     else names.push('audio.resample');
   }
   if ((fields.includes('sampleRate') || fields.includes('channels')) && !names.includes('audio.resample')) {
@@ -379,7 +390,12 @@ function fallbackConverterHint(from: AudioFormat, caps: AudioCaps): string {
   return `insert ${names.join(' and ')} (from @beluga-voice/nodes-audio)`;
 }
 
-function resolveFormats(order: string[], nodes: Map<string, PendingNode>, links: PendingLink[], options: FormatOptions) {
+function resolveFormats(
+  order: string[],
+  nodes: Map<string, PendingNode>,
+  links: PendingLink[],
+  options: FormatOptions,
+) {
   const resolved = new Map<string, ResolvedNode>();
   const outLinks: ResolvedLink[] = [];
   const specLinks: LinkDecl[] = [];
@@ -389,11 +405,17 @@ function resolveFormats(order: string[], nodes: Map<string, PendingNode>, links:
   for (const l of links) byTarget.set(l.to.node, [...(byTarget.get(l.to.node) ?? []), l]);
   const usedIds = new Set(nodes.keys());
 
-  const computeOutputs = (id: string, spec: AnyNodeSpec, config: unknown, inputs: Record<string, AudioFormat | undefined>) => {
+  const computeOutputs = (
+    id: string,
+    spec: AnyNodeSpec,
+    config: unknown,
+    inputs: Record<string, AudioFormat | undefined>,
+  ) => {
     const outputs: Record<string, AudioFormat | undefined> = {};
     for (const [port, out] of Object.entries(spec.outputs)) {
       try {
-        outputs[port] = typeof out.format === 'function' ? out.format({ config, inputs, baseDir: options.baseDir }) : out.format;
+        outputs[port] =
+          typeof out.format === 'function' ? out.format({ config, inputs, baseDir: options.baseDir }) : out.format;
       } catch (error) {
         options.issues.push({
           code: 'invalid-config',
@@ -425,7 +447,12 @@ function resolveFormats(order: string[], nodes: Map<string, PendingNode>, links:
           const fix = steps
             ? `insert ${steps.map((s) => s.type).join(' and ')}${options.autoConvert ? '' : ' or set autoConvert: true'}`
             : fallbackConverterHint(format, caps);
-          options.issues.push({ code: 'caps-mismatch', message: `could not link ${linkText}: ${detail}`, fix, path: link.path });
+          options.issues.push({
+            code: 'caps-mismatch',
+            message: `could not link ${linkText}: ${detail}`,
+            fix,
+            path: link.path,
+          });
           inputs[link.to.port] ??= format;
           continue;
         }
@@ -439,7 +466,10 @@ function resolveFormats(order: string[], nodes: Map<string, PendingNode>, links:
           const config = (spec.config as z.ZodType).parse(step.config);
           const inPort = Object.keys(spec.inputs)[0];
           const outPort = Object.keys(spec.outputs)[0];
-          const formats = { inputs: { [inPort]: prev.format }, outputs: computeOutputs(convId, spec, config, { [inPort]: prev.format }) };
+          const formats = {
+            inputs: { [inPort]: prev.format },
+            outputs: computeOutputs(convId, spec, config, { [inPort]: prev.format }),
+          };
           resolved.set(convId, { id: convId, spec, config, onError: { policy: 'fail' }, formats });
           outLinks.push({
             id: `${prev.node}.${prev.port}->${convId}.${inPort}`,

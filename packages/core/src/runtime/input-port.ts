@@ -156,15 +156,14 @@ export class InputPort {
   }
 
   private createStream(): InputStream {
-    const port = this;
     const stream = new Observable<Frame>((subscriber: Subscriber<Frame>) =>
-      port.addConsumer({
+      this.addConsumer({
         next: (f) => subscriber.next(f),
         complete: () => subscriber.complete(),
         busy: false,
       }),
     ) as Observable<Frame> & { linked: boolean; process: InputStream['process'] };
-    Object.defineProperty(stream, 'linked', { get: () => port.linked });
+    Object.defineProperty(stream, 'linked', { get: () => this.linked });
     stream.process = <R>(fn: (frame: Frame) => R | Promise<R> | Observable<R>) =>
       new Observable<R>((subscriber) => {
         let pendingComplete = false;
@@ -178,7 +177,7 @@ export class InputPort {
               consumer.busy = false;
               if (!active) return;
               if (pendingComplete) subscriber.complete();
-              else port.pump();
+              else this.pump();
             };
             const fail = (error: unknown) => {
               consumer.busy = false;
@@ -208,7 +207,7 @@ export class InputPort {
             else subscriber.complete();
           },
         };
-        const remove = port.addConsumer(consumer);
+        const remove = this.addConsumer(consumer);
         return () => {
           active = false;
           inner?.unsubscribe();

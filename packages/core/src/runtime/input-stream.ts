@@ -9,6 +9,7 @@ export function inputStreamOf<F extends Frame>(source: Observable<F>, linked = t
     process: InputStream<F>['process'];
   };
   stream.linked = linked;
-  stream.process = <R>(fn: (frame: F) => R | Promise<R>) => source.pipe(concatMap((frame) => defer(() => from(Promise.resolve(fn(frame))))));
+  stream.process = <R>(fn: (frame: F) => R | Promise<R>) =>
+    source.pipe(concatMap((frame) => defer(() => from(Promise.resolve(fn(frame))))));
   return stream;
 }

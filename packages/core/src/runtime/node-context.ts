@@ -1,6 +1,6 @@
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
-import type { BusEmission, BusEvent, LogLevel, Logger } from '../bus.js';
+import type { BusEmission, BusEvent, Logger, LogLevel } from '../bus.js';
 import type { ControlEvent, ControlPlane } from '../control.js';
 import type { Demand, NodeContext } from '../node.js';
 import { errorMessage, redact, redactDeep } from '../secrets.js';
@@ -91,4 +91,3 @@ export function alwaysReady(): Demand {
     whenReady: () => Promise.resolve(),
   };
 }
-

@@ -1,11 +1,11 @@
 import {
+  context,
   type Meter,
+  metrics,
   type ObservableGauge,
   type ObservableResult,
-  type Tracer,
-  context,
-  metrics,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
@@ -106,7 +106,9 @@ export class Pipeline implements RunningPipeline {
     this.scheduler = options.scheduler ?? highResolutionScheduler;
     this.tracer = options.tracer ?? trace.getTracer('@beluga-voice/core');
     this.meter = options.meter ?? metrics.getMeter('@beluga-voice/core');
-    this.dropCounter = this.meter.createCounter('beluga.queue.drops', { description: 'Frames dropped by a link queue policy' });
+    this.dropCounter = this.meter.createCounter('beluga.queue.drops', {
+      description: 'Frames dropped by a link queue policy',
+    });
     this.pipelineSpan = this.tracer.startSpan('beluga.pipeline', {
       attributes: { 'beluga.pipeline.name': this.name, 'beluga.pipeline.nodes': graph.nodes.size },
     });
@@ -192,7 +194,12 @@ export class Pipeline implements RunningPipeline {
       // A throwing bus subscriber must not break the data path; report it once as an event.
       queueMicrotask(() => {
         if (!this.bus.closed) {
-          this.bus.next({ type: 'error', time: this.now(), message: `bus subscriber threw: ${errorMessage(error)}`, fatal: false });
+          this.bus.next({
+            type: 'error',
+            time: this.now(),
+            message: `bus subscriber threw: ${errorMessage(error)}`,
+            fatal: false,
+          });
         }
       });
     }
@@ -269,7 +276,9 @@ export class Pipeline implements RunningPipeline {
     for (const c of this.graph.inserted) {
       this.publish({ type: 'converter-inserted', time: this.now(), ...c });
     }
-    this.depthGauge = this.meter.createObservableGauge('beluga.queue.depth', { description: 'Frames waiting on a link' });
+    this.depthGauge = this.meter.createObservableGauge('beluga.queue.depth', {
+      description: 'Frames waiting on a link',
+    });
     this.depthGauge.addCallback(this.gaugeCallback);
     try {
       await Promise.all([...this.nodes.values()].map((rt) => this.createNode(rt)));
@@ -517,13 +526,34 @@ export class Pipeline implements RunningPipeline {
     for (const { queue } of this.queues) {
       const last = this.lastReported.get(queue) ?? { drops: 0, flushed: 0 };
       if (queue.windowMaxDepth > 0) {
-        this.publish({ type: 'metric', time: this.now(), name: 'queue.depth', value: queue.windowMaxDepth, unit: 'frames', attributes: { link: queue.id } });
+        this.publish({
+          type: 'metric',
+          time: this.now(),
+          name: 'queue.depth',
+          value: queue.windowMaxDepth,
+          unit: 'frames',
+          attributes: { link: queue.id },
+        });
       }
       if (queue.drops !== last.drops) {
-        this.publish({ type: 'metric', time: this.now(), name: 'queue.drops', value: queue.drops, unit: 'frames', attributes: { link: queue.id } });
+        this.publish({
+          type: 'metric',
+          time: this.now(),
+          name: 'queue.drops',
+          value: queue.drops,
+          unit: 'frames',
+          attributes: { link: queue.id },
+        });
       }
       if (queue.flushed !== last.flushed) {
-        this.publish({ type: 'metric', time: this.now(), name: 'queue.flushed', value: queue.flushed, unit: 'frames', attributes: { link: queue.id } });
+        this.publish({
+          type: 'metric',
+          time: this.now(),
+          name: 'queue.flushed',
+          value: queue.flushed,
+          unit: 'frames',
+          attributes: { link: queue.id },
+        });
       }
       this.lastReported.set(queue, { drops: queue.drops, flushed: queue.flushed });
       queue.windowMaxDepth = queue.size;

@@ -17,7 +17,9 @@ const SECONDS = /^(\d+(?:\.\d+)?)\s*s$/;
 
 export function parseQueueMax(max: QueueSettings['max']): { frames?: number; ms?: number } | string {
   if (typeof max === 'number') {
-    return Number.isInteger(max) && max > 0 ? { frames: max } : `queue max must be a positive whole number of frames, got ${max}`;
+    return Number.isInteger(max) && max > 0
+      ? { frames: max }
+      : `queue max must be a positive whole number of frames, got ${max}`;
   }
   if (typeof max === 'string') {
     const ms = MS.exec(max) ?? null;

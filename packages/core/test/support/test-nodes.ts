@@ -9,7 +9,7 @@ export function frame(value: number, timestamp = value * 10): AudioFrame {
   return { kind: 'audio', timestamp, format: FORMAT_16K, samples: new Int16Array(160).fill(value) };
 }
 
-export const valueOf = (f: Frame) => (f.kind === 'audio' ? (f.samples as Int16Array)[0] : -1);
+export const frameValue = (f: Frame) => (f.kind === 'audio' ? (f.samples as Int16Array)[0] : -1);
 
 /** Per-test probes, keyed by the `probe` config value. */
 export const probes = new Map<string, Probe>();
@@ -103,8 +103,8 @@ export const testSink = defineNode({
     return ({ audio }) => {
       const work = audio.process((f) => {
         p.received.push(f);
-        p.log.push(`deliver ${valueOf(f)}@${ctx.now()}`);
-        p.sink$?.next(String.fromCharCode(96 + valueOf(f)));
+        p.log.push(`deliver ${frameValue(f)}@${ctx.now()}`);
+        p.sink$?.next(String.fromCharCode(96 + frameValue(f)));
         return cfg.busyMs > 0 ? timer(cfg.busyMs, ctx.scheduler).pipe(map(() => undefined)) : undefined;
       });
       const sub = work.subscribe({
@@ -129,7 +129,7 @@ export const testFail = defineNode({
     return ({ audio }) => ({
       audio: audio.pipe(
         map((f) => {
-          if (valueOf(f) === cfg.at) throw new Error(`boom on frame ${cfg.at}`);
+          if (frameValue(f) === cfg.at) throw new Error(`boom on frame ${cfg.at}`);
           return f;
         }),
       ),

@@ -1,0 +1,5 @@
+import { providerEcho } from './provider/nodes/echo-node.js';
+import { providerScripted } from './provider/nodes/scripted-node.js';
+
+/** The node types this package provides (discovered through `"beluga": { "nodes" }`). */
+export const nodes = [providerEcho, providerScripted];
