@@ -16,6 +16,23 @@ export interface AudioFrame {
   readonly responseId?: string;
 }
 
+/**
+ * Compressed audio (one codec packet, e.g. Opus) for transports and containers. Nodes that work on
+ * samples do not take it: a decoder turns it back into `audio`.
+ */
+export interface EncodedAudioFrame {
+  readonly kind: 'encoded-audio';
+  readonly timestamp: number;
+  readonly codec: 'opus';
+  /** Rate and channel count the packet decodes to. */
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly durationMs: number;
+  readonly data: Uint8Array;
+  readonly discont?: boolean;
+  readonly responseId?: string;
+}
+
 export interface TextFrame {
   readonly kind: 'text';
   readonly timestamp: number;
@@ -99,6 +116,7 @@ export interface EndFrame {
 
 export type Frame =
   | AudioFrame
+  | EncodedAudioFrame
   | TextFrame
   | TranscriptFrame
   | ToolCallFrame
@@ -114,6 +132,7 @@ export type FrameOf<K extends FrameKind> = Extract<Frame, { kind: K }>;
 
 export const FRAME_KINDS: readonly FrameKind[] = [
   'audio',
+  'encoded-audio',
   'text',
   'transcript',
   'tool-call',

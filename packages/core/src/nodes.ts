@@ -1,5 +1,6 @@
+import type { AnyNodeSpec } from './node.js';
 import { providerEcho } from './provider/nodes/echo-node.js';
 import { providerScripted } from './provider/nodes/scripted-node.js';
 
 /** The node types this package provides (discovered through `"beluga": { "nodes" }`). */
-export const nodes = [providerEcho, providerScripted];
+export const nodes: readonly AnyNodeSpec[] = [providerEcho, providerScripted];

@@ -1,1 +1,13 @@
-export { runNode, type NodeHarness, type NodeHarnessOptions } from './node-harness.js';
+export {
+  CONFORMANCE_TOOL,
+  type ConformanceEnv,
+  type ConformanceFactory,
+  type ConformanceOptions,
+  type ConformanceScenario,
+  describeProviderConformance,
+} from './conformance.js';
+export { eventOrderViolations } from './event-order.js';
+export { type NodeHarness, type NodeHarnessOptions, runNode } from './node-harness.js';
+export { SessionProbe } from './session-probe.js';
+export { type TestUtterance, type TestUtteranceOptions, testUtterance } from './test-utterance.js';
+export { TrackingScheduler } from './tracking-scheduler.js';

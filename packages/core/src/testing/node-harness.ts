@@ -52,7 +52,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
   const inputFormats: Record<string, AudioFormat | undefined> = { ...options.inputFormats };
   const outputFormats: Record<string, AudioFormat | undefined> = {};
   for (const [port, out] of Object.entries(spec.outputs)) {
-    outputFormats[port] = typeof out.format === 'function' ? out.format({ config, inputs: inputFormats }) : out.format;
+    outputFormats[port] = typeof out.format === 'function' ? out.format({ config, inputs: inputFormats, baseDir: options.baseDir ?? process.cwd() }) : out.format;
   }
   const handle = createNodeContext({
     id,

@@ -1,0 +1,89 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { EnergyTurnOptions } from './energy-turn-detector.js';
+import type { ConversationContext, S2SCapabilities, S2SProvider, S2SSession, StartSessionOptions } from './s2s.js';
+import { StubSession, type StubSessionSettings, type UserTurn } from './stub-session.js';
+
+export interface EchoProviderOptions {
+  /** Rate of the pcm16 mono audio it takes and gives back. */
+  readonly sampleRate: number;
+  readonly latencyMs: number;
+  readonly realtime: boolean;
+  /** Audio kept from before the detected start of speech, so the first syllable is not clipped. */
+  readonly prerollMs: number;
+  readonly maxTurnMs: number;
+  readonly turnDetection: EnergyTurnOptions;
+  readonly scheduler?: SchedulerLike;
+}
+
+export const ECHO_DEFAULTS: EchoProviderOptions = {
+  sampleRate: 24_000,
+  latencyMs: 300,
+  realtime: true,
+  prerollMs: 100,
+  maxTurnMs: 30_000,
+  turnDetection: { thresholdDb: -50, minSpeechMs: 60, hangoverMs: 500 },
+};
+
+export function echoCapabilities(sampleRate: number): S2SCapabilities {
+  return {
+    input: { encoding: ['pcm16'], sampleRate: [sampleRate], channels: [1] },
+    output: { encoding: 'pcm16', sampleRate, channels: 1 },
+    tools: false,
+    serverVad: true,
+    transcripts: false,
+    interruption: true,
+  };
+}
+
+/**
+ * Plays back each user turn after a fixed latency: a deterministic provider for demos, tests and
+ * latency probes. A text message is answered with the same text as an assistant transcript.
+ */
+export class EchoProvider implements S2SProvider {
+  readonly name = 'echo';
+  readonly capabilities: S2SCapabilities;
+  private readonly options: EchoProviderOptions;
+  private sessions = 0;
+
+  constructor(options: Partial<EchoProviderOptions> = {}) {
+    this.options = { ...ECHO_DEFAULTS, ...options };
+    this.capabilities = echoCapabilities(this.options.sampleRate);
+  }
+
+  async startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession> {
+    const { scheduler = asyncScheduler, ...o } = this.options;
+    return new EchoSession(
+      {
+        providerName: this.name,
+        id: `echo-${++this.sessions}`,
+        capabilities: this.capabilities,
+        scheduler,
+        latencyMs: o.latencyMs,
+        realtime: o.realtime,
+        turnDetection: o.turnDetection,
+        maxTurnMs: o.maxTurnMs,
+        tools: context.tools ?? [],
+        signal: options?.signal,
+      },
+      o.prerollMs,
+    );
+  }
+}
+
+class EchoSession extends StubSession {
+  constructor(
+    settings: StubSessionSettings,
+    private readonly prerollMs: number,
+  ) {
+    super(settings);
+  }
+
+  protected onUserTurn(turn: UserTurn): void {
+    const samples = this.userAudio(turn, this.prerollMs);
+    if (samples.length > 0) this.reply([{ kind: 'audio', samples }]);
+  }
+
+  protected onUserText(text: string): void {
+    this.reply([{ kind: 'transcript', text }]);
+  }
+}

@@ -1,0 +1,497 @@
+import type { Span } from '@opentelemetry/api';
+import { filter, map, Observable, type Subscriber, Subscription, share, timer } from 'rxjs';
+import type { ControlEvent } from '../control.js';
+import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
+import { audioDurationMs } from '../frames.js';
+import type { NodeContext } from '../node.js';
+import { errorMessage } from '../secrets.js';
+import { ResponseLedger } from './response-ledger.js';
+import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
+
+export type ProviderOutputPort = 'audio' | 'transcripts' | 'toolCalls' | 'events';
+
+export interface ProviderBridgeInputs {
+  readonly audio: Observable<Frame>;
+  readonly toolResults: Observable<ToolResultFrame>;
+  readonly control: Observable<Frame>;
+}
+
+export interface ProviderBridgeOptions {
+  readonly provider: S2SProvider;
+  readonly context: ConversationContext;
+  readonly ctx: NodeContext;
+  /** How long a stop or `end-session` waits for the current response before closing anyway. */
+  readonly drainTimeoutMs: number;
+}
+
+/** The frames each output port carries. */
+export interface ProviderBridgeOutputs {
+  readonly audio: Observable<AudioFrame>;
+  readonly transcripts: Observable<FrameOf<'transcript'>>;
+  readonly toolCalls: Observable<FrameOf<'tool-call'>>;
+  readonly events: Observable<FrameOf<'speech-start' | 'speech-stop' | 'response-start' | 'response-done'>>;
+}
+
+interface Routed {
+  readonly port: ProviderOutputPort;
+  readonly frame: Frame;
+}
+
+/**
+ * Adapts a provider session to the provider node's ports. One session per subscription: it opens
+ * when the outputs are subscribed (the pipeline starts) and closes when the inputs end (after the
+ * current response, within `drainTimeoutMs`), on `end-session`, on unsubscribe or node close, or
+ * when the session fails.
+ */
+export function bridgeProvider(inputs: ProviderBridgeInputs, options: ProviderBridgeOptions): ProviderBridgeOutputs {
+  const routed$ = new Observable<Routed>((subscriber) => new SessionBridge(inputs, options, subscriber).teardown).pipe(
+    share({ resetOnComplete: false, resetOnError: false, resetOnRefCountZero: true }),
+  );
+  const port = <F extends Frame>(name: ProviderOutputPort) =>
+    routed$.pipe(
+      filter((r) => r.port === name),
+      map((r) => r.frame as F),
+    );
+  return {
+    audio: port('audio'),
+    transcripts: port('transcripts'),
+    toolCalls: port('toolCalls'),
+    events: port('events'),
+  };
+}
+
+class SessionBridge {
+  readonly teardown: () => void;
+  private readonly ctx: NodeContext;
+  private readonly label: string;
+  private readonly subs = new Subscription();
+  private readonly ledger = new ResponseLedger();
+  private readonly pendingCalls = new Set<string>();
+  private readonly reported = new Set<string>();
+  private readonly responseSpans = new Map<string, Span>();
+  private session: S2SSession | undefined;
+  private sessionSpan: Span | undefined;
+  private openedAt = 0;
+  private lastTurnEndAt: number | undefined;
+  private awaitingResponse = false;
+  private draining = false;
+  private drainTimer: Subscription | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly inputs: ProviderBridgeInputs,
+    private readonly options: ProviderBridgeOptions,
+    private readonly out: Subscriber<Routed>,
+  ) {
+    this.ctx = options.ctx;
+    this.label = `${this.ctx.type} "${this.ctx.id}"`;
+    this.teardown = () => this.release();
+    this.ctx.onClose(() => this.release());
+    this.open().catch((error) => this.fail(`cannot start a ${options.provider.name} session: ${errorMessage(error)}`));
+  }
+
+  private async open(): Promise<void> {
+    const { provider } = this.options;
+    const ctx = this.ctx;
+    const context = { ...this.options.context, tools: this.tools() };
+    this.sessionSpan = ctx.tracer.startSpan('provider.session', {
+      attributes: { 'provider.name': provider.name, 'beluga.node': ctx.id },
+    });
+    const session = await provider.startSession(context, {
+      signal: ctx.signal,
+      logger: ctx.logger,
+      tracer: ctx.tracer,
+      meter: ctx.meter,
+    });
+    if (this.finished) {
+      await session.close();
+      return;
+    }
+    this.session = session;
+    this.openedAt = ctx.now();
+    this.subs.add(
+      session.events$.subscribe({
+        next: (event) => this.onEvent(event),
+        error: (error) => this.fail(`session failed: ${errorMessage(error)}`),
+        complete: () => this.out.complete(),
+      }),
+    );
+    this.subs.add(ctx.control.events$.subscribe((event) => this.onControl(event)));
+    this.subs.add(
+      this.inputs.toolResults.subscribe({
+        next: (frame) => this.onToolResult(frame),
+        error: (error) => this.fail(`toolResults input failed: ${errorMessage(error)}`),
+      }),
+    );
+    this.subs.add(
+      this.inputs.control.subscribe({
+        next: (frame) => this.onInput(frame),
+        error: (error) => this.fail(`control input failed: ${errorMessage(error)}`),
+      }),
+    );
+    // Audio last: its frames may start a reply whose tool calls need the inputs above.
+    this.subs.add(
+      this.inputs.audio.subscribe({
+        next: (frame) => this.onInput(frame),
+        error: (error) => this.fail(`audio input failed: ${errorMessage(error)}`),
+        complete: () => this.drain('the audio input ended'),
+      }),
+    );
+  }
+
+  /** The context's tools plus those offered by linked nodes (a tool router), each name once. */
+  private tools(): readonly ToolSpec[] {
+    const all = [...(this.options.context.tools ?? []), ...this.ctx.linkedOffers<readonly ToolSpec[]>('tools').flat()];
+    const byName = new Map<string, ToolSpec>();
+    for (const tool of all) {
+      if (byName.has(tool.name)) {
+        this.ctx.emit({
+          type: 'warning',
+          code: 'duplicate-tool',
+          message: `${this.label}: tool "${tool.name}" is offered twice; using the first`,
+        });
+      } else {
+        byName.set(tool.name, tool);
+      }
+    }
+    if (byName.size > 0 && !this.options.provider.capabilities.tools) {
+      this.ctx.emit({
+        type: 'warning',
+        code: 'tools-unsupported',
+        message: `${this.label}: provider ${this.options.provider.name} does not call tools; ${byName.size} linked tool(s) ignored`,
+      });
+      return [];
+    }
+    return [...byName.values()];
+  }
+
+  private onEvent(event: S2SEvent): void {
+    const now = this.ctx.now();
+    switch (event.type) {
+      case 'audio':
+        this.onAudio(event.responseId, event.frame, now);
+        return;
+      case 'transcript':
+        this.emitFrame('transcripts', {
+          kind: 'transcript',
+          timestamp: this.time(),
+          role: event.role,
+          text: event.text,
+          final: event.final,
+          ...(event.itemId === undefined ? {} : { itemId: event.itemId }),
+          ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
+        });
+        return;
+      case 'tool-call':
+        this.pendingCalls.add(event.id);
+        this.emitFrame('toolCalls', {
+          kind: 'tool-call',
+          timestamp: this.time(),
+          id: event.id,
+          name: event.name,
+          arguments: event.arguments,
+          ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
+        });
+        return;
+      case 'speech-start':
+        this.bargeIn();
+        this.emitFrame('events', { kind: 'speech-start', timestamp: event.timestamp, source: 'server' });
+        return;
+      case 'speech-stop':
+        this.turnEnded(now);
+        this.emitFrame('events', { kind: 'speech-stop', timestamp: event.timestamp, source: 'server' });
+        return;
+      case 'response-start':
+        this.onResponseStart(event.responseId, now);
+        return;
+      case 'response-done':
+        this.onResponseDone(event, now);
+        return;
+      case 'error':
+        this.ctx.emit({
+          type: 'error',
+          code: event.error.code,
+          message: `${this.label}: ${event.error.message}`,
+          fatal: event.error.fatal,
+        });
+        if (event.error.fatal) this.fail(event.error.message, false);
+        return;
+      case 'reconnected':
+        this.ctx.emit({
+          type: 'warning',
+          code: 'reconnected',
+          message: `${this.label}: reconnected after ${event.gapMs} ms (attempt ${event.attempt})`,
+        });
+        return;
+      case 'session-started':
+      case 'interrupted':
+      case 'closed':
+        this.ctx.logger.debug(`${this.label}: ${event.type}`, { ...event });
+        return;
+    }
+  }
+
+  private onAudio(responseId: string, frame: AudioFrame, now: number): void {
+    const record = this.ledger.ensure(responseId, now);
+    if (record.interrupted) return;
+    if (record.firstAudioAt === undefined) {
+      record.firstAudioAt = now;
+      const sinceTurnEnd = this.lastTurnEndAt === undefined ? undefined : now - this.lastTurnEndAt;
+      const ttfa = sinceTurnEnd ?? now - record.startedAt;
+      this.ctx.emit({
+        type: 'mark',
+        name: 'first-audio',
+        data: { responseId, sinceResponseStartMs: now - record.startedAt, sinceTurnEndMs: sinceTurnEnd },
+      });
+      this.ctx.emit({
+        type: 'metric',
+        name: 'provider.time_to_first_audio',
+        value: ttfa,
+        unit: 'ms',
+        attributes: { provider: this.options.provider.name },
+      });
+    }
+    record.receivedMs += audioDurationMs(frame);
+    this.emitFrame('audio', frame.responseId === responseId ? frame : { ...frame, responseId });
+  }
+
+  private onResponseStart(responseId: string, now: number): void {
+    this.ledger.start(responseId, now);
+    this.awaitingResponse = false;
+    this.responseSpans.set(
+      responseId,
+      this.ctx.tracer.startSpan('provider.response', {
+        attributes: { 'provider.name': this.options.provider.name, 'provider.response_id': responseId },
+      }),
+    );
+    this.ctx.emit({ type: 'mark', name: 'response-start', data: { responseId } });
+    this.emitFrame('events', { kind: 'response-start', timestamp: this.time(), responseId });
+  }
+
+  private onResponseDone(event: Extract<S2SEvent, { type: 'response-done' }>, now: number): void {
+    const record = this.ledger.ensure(event.responseId, now);
+    record.active = false;
+    const span = this.responseSpans.get(event.responseId);
+    span?.setAttribute('provider.status', event.status);
+    span?.end();
+    this.responseSpans.delete(event.responseId);
+    this.ctx.emit({
+      type: 'mark',
+      name: 'response-done',
+      data: {
+        responseId: event.responseId,
+        status: event.status,
+        audioMs: record.receivedMs,
+        durationMs: now - record.startedAt,
+      },
+    });
+    if (event.usage) {
+      const attributes = { provider: this.options.provider.name };
+      this.ctx.emit({
+        type: 'metric',
+        name: 'provider.tokens.input',
+        value: event.usage.inputTokens,
+        unit: 'tokens',
+        attributes,
+      });
+      this.ctx.emit({
+        type: 'metric',
+        name: 'provider.tokens.output',
+        value: event.usage.outputTokens,
+        unit: 'tokens',
+        attributes,
+      });
+      this.ctx.emit({
+        type: 'metric',
+        name: 'provider.tokens.total',
+        value: event.usage.totalTokens,
+        unit: 'tokens',
+        attributes,
+      });
+    }
+    this.emitFrame('events', {
+      kind: 'response-done',
+      timestamp: this.time(),
+      responseId: event.responseId,
+      status: event.status,
+      ...(event.usage ? { usage: event.usage } : {}),
+    });
+    this.checkDrained();
+  }
+
+  /** Frames from the audio and control inputs: audio, local VAD events and text. */
+  private onInput(frame: Frame): void {
+    const session = this.session;
+    if (!session || this.finished) return;
+    switch (frame.kind) {
+      case 'audio':
+        if (!this.draining) this.send(() => session.sendAudio(frame));
+        return;
+      case 'speech-start':
+        this.bargeIn();
+        this.send(() => session.speechStarted(frame.timestamp));
+        return;
+      case 'speech-stop':
+        this.turnEnded(this.ctx.now());
+        this.send(() => session.speechStopped(frame.timestamp));
+        return;
+      case 'text':
+        this.awaitingResponse = true;
+        this.send(() => session.sendText(frame.text));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onToolResult(frame: ToolResultFrame): void {
+    const session = this.session;
+    if (!session || this.finished) return;
+    this.pendingCalls.delete(frame.id);
+    if (this.pendingCalls.size === 0) this.awaitingResponse = true;
+    this.send(() =>
+      session.sendToolResult({ id: frame.id, output: frame.output, ...(frame.isError ? { isError: true } : {}) }),
+    );
+    this.checkDrained();
+  }
+
+  private onControl(event: ControlEvent): void {
+    switch (event.type) {
+      case 'playout':
+        this.ledger.playout(event.responseId, event.playedMs, event.final === true);
+        return;
+      case 'end-session':
+        this.drain(`end-session from ${event.source}`);
+        return;
+      case 'interrupt':
+        if (event.source !== this.ctx.id) this.interruptSession(event.responseId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * The user started speaking. If a response is still generating or playing: flush downstream
+   * first (the pacer answers with its final playout at once), then truncate the session's response
+   * at what was actually played, and drop whatever audio of it still arrives.
+   */
+  private bargeIn(): void {
+    const record = this.ledger.interruptible();
+    if (!record) return;
+    record.interrupted = true;
+    this.ctx.control.send({ type: 'interrupt', responseId: record.id, reason: 'barge-in' });
+    this.interruptSession(record.id);
+  }
+
+  private interruptSession(responseId: string | undefined): void {
+    const record = responseId === undefined ? this.ledger.interruptible() : this.ledger.get(responseId);
+    if (!record || !this.session) return;
+    record.interrupted = true;
+    const playedMs = Math.min(record.playedMs ?? record.receivedMs, record.receivedMs);
+    this.ctx.emit({
+      type: 'mark',
+      name: 'interrupt',
+      data: { responseId: record.id, playedMs, receivedMs: record.receivedMs },
+    });
+    this.send(() => this.session?.interrupt({ playedMs }));
+  }
+
+  private turnEnded(now: number): void {
+    this.lastTurnEndAt = now;
+    this.awaitingResponse = true;
+  }
+
+  /** Stop taking audio; close once the current response (and any tool round trip) is over. */
+  private drain(reason: string): void {
+    if (this.draining || this.finished) return;
+    this.draining = true;
+    const limit = this.options.drainTimeoutMs;
+    this.drainTimer = timer(limit, this.ctx.scheduler).subscribe(() => {
+      this.ctx.emit({
+        type: 'warning',
+        code: 'drain-timeout',
+        message: `${this.label}: still responding ${limit} ms after ${reason}; closing the session`,
+      });
+      void this.finish();
+    });
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.draining && !this.ledger.anyActive && this.pendingCalls.size === 0 && !this.awaitingResponse) {
+      void this.finish();
+    }
+  }
+
+  private async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.drainTimer?.unsubscribe();
+    try {
+      await this.session?.close();
+    } catch (error) {
+      this.ctx.emit({
+        type: 'warning',
+        code: 'close-failed',
+        message: `${this.label}: closing the session: ${errorMessage(error)}`,
+      });
+    }
+    this.endSpans();
+    this.out.complete();
+  }
+
+  /** Reports a failure on the bus (unless the session already did) and errors every output. */
+  private fail(message: string, report = true): void {
+    if (this.out.closed) return;
+    const text = `${this.label}: ${message}`;
+    if (report) this.ctx.emit({ type: 'error', message: text, fatal: true });
+    this.finished = true;
+    this.out.error(new Error(text));
+  }
+
+  private release(): void {
+    this.finished = true;
+    this.drainTimer?.unsubscribe();
+    this.subs.unsubscribe();
+    this.endSpans();
+    const session = this.session;
+    this.session = undefined;
+    session?.close().catch((error) => {
+      this.ctx.emit({
+        type: 'warning',
+        code: 'close-failed',
+        message: `${this.label}: closing the session: ${errorMessage(error)}`,
+      });
+    });
+  }
+
+  private endSpans(): void {
+    for (const span of this.responseSpans.values()) span.end();
+    this.responseSpans.clear();
+    this.sessionSpan?.end();
+    this.sessionSpan = undefined;
+  }
+
+  /** Runs a session call; its errors go to the bus once per distinct message (they repeat per frame). */
+  private send(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      if (this.finished) return;
+      const message = `${this.label}: ${errorMessage(error)}`;
+      if (this.reported.has(message)) return;
+      this.reported.add(message);
+      const code = (error as { code?: unknown }).code;
+      this.ctx.emit({ type: 'error', message, fatal: false, ...(typeof code === 'string' ? { code } : {}) });
+    }
+  }
+
+  private emitFrame(port: ProviderOutputPort, frame: Frame): void {
+    if (!this.out.closed) this.out.next({ port, frame });
+  }
+
+  private time(): number {
+    return this.ctx.now() - this.openedAt;
+  }
+}

@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { AudioCaps } from '../caps.js';
+import { defineNode, type NodeContext } from '../node.js';
+import { bridgeProvider } from './provider-bridge.js';
+import type { ConversationContext, S2SCapabilities, S2SProvider } from './s2s.js';
+
+/** What a provider node type declares; `defineProviderNode` adds the ports and the session handling. */
+export interface ProviderNodeDefinition<T extends string, S extends z.ZodType> {
+  readonly type: T;
+  readonly summary: string;
+  readonly config: S;
+  readonly secrets?: readonly string[];
+  /** The provider's capabilities for a config: they give the ports' caps when the graph is built. */
+  capabilities(config: z.output<S>): S2SCapabilities;
+  createProvider(config: z.output<S>, ctx: NodeContext): S2SProvider | Promise<S2SProvider>;
+  /** System prompt, voice, temperature, tools and history the session starts from. */
+  context?(config: z.output<S>): ConversationContext;
+  /** How long a stop or `end-session` waits for the current response before closing (default 5000 ms). */
+  readonly drainTimeoutMs?: number | ((config: z.output<S>) => number);
+}
+
+const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Declares a node type that puts a speech-to-speech provider into a graph. One session per run:
+ * it opens when the pipeline starts and closes on stop (after the current response), on an
+ * `end-session` control event, on abort or on a fatal session error. Tools offered by linked
+ * nodes (`ctx.offer('tools', [...])`, e.g. a tool router) join the context's tools.
+ */
+export function defineProviderNode<const T extends string, S extends z.ZodType>(
+  definition: ProviderNodeDefinition<T, S>,
+) {
+  type C = z.output<S>;
+  return defineNode({
+    type: definition.type,
+    summary: definition.summary,
+    config: definition.config,
+    ...(definition.secrets ? { secrets: definition.secrets } : {}),
+    inputs: {
+      audio: {
+        kinds: ['audio', 'speech-start', 'speech-stop', 'text'],
+        summary: 'User audio, plus speech start/stop from a local VAD and text messages',
+        caps: (config: C): AudioCaps => definition.capabilities(config).input,
+        required: true,
+      },
+      toolResults: { kinds: ['tool-result'], summary: 'Results of the tool calls, fed back from the tool router' },
+      control: { kinds: ['speech-start', 'speech-stop', 'text'], summary: 'Turn events and text from other nodes' },
+    },
+    outputs: {
+      audio: {
+        kinds: ['audio'],
+        summary: 'Assistant audio, tagged with its response id',
+        format: ({ config }: { config: C }) => definition.capabilities(config).output,
+      },
+      transcripts: { kinds: ['transcript'], summary: 'User and assistant transcripts' },
+      toolCalls: { kinds: ['tool-call'], summary: 'Tool calls for the tool router' },
+      events: {
+        kinds: ['speech-start', 'speech-stop', 'response-start', 'response-done'],
+        summary: 'Server-side speech detection and response boundaries',
+      },
+    },
+    async create(config, ctx) {
+      const provider = await definition.createProvider(config, ctx);
+      const context = definition.context?.(config) ?? {};
+      const drain = definition.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
+      const drainTimeoutMs = typeof drain === 'function' ? drain(config) : drain;
+      return (inputs) => bridgeProvider(inputs, { provider, context, ctx, drainTimeoutMs });
+    },
+  });
+}

@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { EnergyTurnOptions } from './energy-turn-detector.js';
+import type { ConversationContext, S2SCapabilities, S2SProvider, S2SSession, StartSessionOptions } from './s2s.js';
+import { type CompiledScript, compileScript, loadScriptFile, type ScriptTurn } from './script.js';
+import { type ReplyPart, StubSession, type StubSessionSettings } from './stub-session.js';
+
+export interface ScriptedProviderOptions {
+  readonly sampleRate: number;
+  readonly latencyMs: number;
+  readonly realtime: boolean;
+  /** Start over when the script runs out (otherwise later turns get no reply). */
+  readonly loop: boolean;
+  readonly maxTurnMs: number;
+  readonly turnDetection: EnergyTurnOptions;
+  readonly scheduler?: SchedulerLike;
+}
+
+export const SCRIPTED_DEFAULTS: ScriptedProviderOptions = {
+  sampleRate: 24_000,
+  latencyMs: 200,
+  realtime: true,
+  loop: false,
+  maxTurnMs: 30_000,
+  turnDetection: { thresholdDb: -50, minSpeechMs: 60, hangoverMs: 500 },
+};
+
+/** Where the script comes from: inline turns, or a YAML/JSON file; relative paths resolve against `baseDir`. */
+export type ScriptSource = { readonly script: readonly ScriptTurn[] } | { readonly scriptFile: string };
+
+export function scriptedCapabilities(sampleRate: number): S2SCapabilities {
+  return {
+    input: { encoding: ['pcm16'], sampleRate: [sampleRate], channels: [1] },
+    output: { encoding: 'pcm16', sampleRate, channels: 1 },
+    tools: true,
+    serverVad: true,
+    transcripts: true,
+    interruption: true,
+  };
+}
+
+/**
+ * Replies to each user turn (end of speech, or a text message) with the next turn of a script:
+ * transcripts, tones or WAV audio, tool calls that wait for their results, and errors on cue.
+ */
+export class ScriptedProvider implements S2SProvider {
+  readonly name = 'scripted';
+  readonly capabilities: S2SCapabilities;
+  private readonly options: ScriptedProviderOptions;
+  private sessions = 0;
+
+  constructor(
+    private readonly script: CompiledScript,
+    options: Partial<ScriptedProviderOptions> = {},
+  ) {
+    this.options = { ...SCRIPTED_DEFAULTS, ...options };
+    this.capabilities = scriptedCapabilities(this.options.sampleRate);
+  }
+
+  /** Loads and checks the script (and the WAV files it names) before any session starts. */
+  static async load(
+    source: ScriptSource,
+    options: Partial<ScriptedProviderOptions> & { baseDir?: string } = {},
+  ): Promise<ScriptedProvider> {
+    const { baseDir = process.cwd(), ...rest } = options;
+    const sampleRate = rest.sampleRate ?? SCRIPTED_DEFAULTS.sampleRate;
+    const script =
+      'scriptFile' in source
+        ? await loadScriptFile(resolve(baseDir, source.scriptFile), sampleRate)
+        : await compileScript(source.script, { sampleRate, dir: baseDir, source: 'script' });
+    return new ScriptedProvider(script, rest);
+  }
+
+  async startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession> {
+    const { scheduler = asyncScheduler, loop, ...o } = this.options;
+    return new ScriptedSession(
+      {
+        providerName: this.name,
+        id: `scripted-${++this.sessions}`,
+        capabilities: this.capabilities,
+        scheduler,
+        latencyMs: o.latencyMs,
+        realtime: o.realtime,
+        turnDetection: o.turnDetection,
+        maxTurnMs: o.maxTurnMs,
+        tools: context.tools ?? [],
+        signal: options?.signal,
+      },
+      this.script,
+      loop,
+    );
+  }
+}
+
+class ScriptedSession extends StubSession {
+  private turns = 0;
+  /** Responses of the current turn still to play, each after the tool results of the one before. */
+  private remaining: (readonly ReplyPart[])[] = [];
+
+  constructor(
+    settings: StubSessionSettings,
+    private readonly script: CompiledScript,
+    private readonly loop: boolean,
+  ) {
+    super(settings);
+  }
+
+  protected onUserTurn(): void {
+    this.nextTurn();
+  }
+
+  protected onUserText(): void {
+    this.nextTurn();
+  }
+
+  protected override onToolResults(): void {
+    const next = this.remaining.shift();
+    if (next) this.reply(next);
+  }
+
+  protected override onInterrupted(): void {
+    this.remaining = [];
+  }
+
+  private nextTurn(): void {
+    if (this.script.length === 0 || (!this.loop && this.turns >= this.script.length)) return;
+    const turn = this.script[this.turns++ % this.script.length];
+    this.remaining = turn.slice(1);
+    this.reply(turn[0]);
+  }
+}

@@ -1,0 +1,8 @@
+import { EchoProvider } from '@beluga-voice/core';
+import { describeProviderConformance } from '@beluga-voice/core/testing';
+
+describeProviderConformance(
+  'provider.echo',
+  (_scenario, { scheduler }) => new EchoProvider({ latencyMs: 50, scheduler }),
+  { scenarios: ['reply'] },
+);
