@@ -14,8 +14,14 @@ export default defineConfig({
       { find: /^@beluga-voice\/nodes-audio$/, replacement: src('nodes-audio/src/index.ts') },
       { find: /^@beluga-voice\/nodes-tools\/nodes$/, replacement: src('nodes-tools/src/nodes.ts') },
       { find: /^@beluga-voice\/nodes-tools$/, replacement: src('nodes-tools/src/index.ts') },
-      { find: /^@beluga-voice\/provider-openai-realtime\/mock$/, replacement: src('provider-openai-realtime/src/mock/index.ts') },
-      { find: /^@beluga-voice\/provider-openai-realtime\/nodes$/, replacement: src('provider-openai-realtime/src/nodes.ts') },
+      {
+        find: /^@beluga-voice\/provider-openai-realtime\/mock$/,
+        replacement: src('provider-openai-realtime/src/mock/index.ts'),
+      },
+      {
+        find: /^@beluga-voice\/provider-openai-realtime\/nodes$/,
+        replacement: src('provider-openai-realtime/src/nodes.ts'),
+      },
       { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
     ],
   },

@@ -236,6 +236,7 @@ for (const [inRate, outRate] of [
           baseline,
           baselineValue: round(theirs.att, 1),
           ratio: round(ours.att / theirs.att, 3),
+          ...(subject === 'beluga high' ? { target: '>= 80 dB' } : {}),
         }),
       );
     }

@@ -46,3 +46,6 @@ export type { QueueStats, RunningPipeline, StartOptions, StopOptions } from './r
 export { DEFAULT_AUDIO_QUEUE, DEFAULT_EVENT_QUEUE, type QueueLimits } from './runtime/queue-settings.js';
 export { redact, registerSecret } from './secrets.js';
 export { didYouMean, nearMatches } from './suggest.js';
+export * from './yaml/index.js';
+export { discoverNodes, findNodePackages, type Discovery, type DiscoveryOptions } from './discovery/index.js';
+export { conversationSchema, type ConversationConfig } from './provider/conversation-config.js';

@@ -143,8 +143,9 @@ describe('provider node lifecycle', () => {
       });
     expect(bus).toEqual([
       '250 mark response-start {"responseId":"r1"}',
+      '420 metric turn.provider_first_audio=320ms',
       '420 mark first-audio {"responseId":"r1","sinceResponseStartMs":170,"sinceTurnEndMs":320}',
-      '420 metric provider.time_to_first_audio=320ms',
+      '500 mark turn {"responseId":"r1","status":"completed","interrupted":false,"playedMs":0,"providerFirstAudioMs":320}',
       '500 mark response-done {"responseId":"r1","status":"completed","audioMs":40,"durationMs":250}',
       '500 metric provider.tokens.input=3tokens',
       '500 metric provider.tokens.output=4tokens',

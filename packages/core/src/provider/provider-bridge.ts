@@ -5,7 +5,10 @@ import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
 import { audioDurationMs } from '../frames.js';
 import type { NodeContext } from '../node.js';
 import { errorMessage } from '../secrets.js';
+import type { ConversationConfig } from './conversation-config.js';
+import { ConversationGuard } from './conversation-guard.js';
 import { ResponseLedger } from './response-ledger.js';
+import { TurnTracker } from './turn-tracker.js';
 import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
 
 export type ProviderOutputPort = 'audio' | 'transcripts' | 'toolCalls' | 'events';
@@ -22,6 +25,7 @@ export interface ProviderBridgeOptions {
   readonly ctx: NodeContext;
   /** How long a stop or `end-session` waits for the current response before closing anyway. */
   readonly drainTimeoutMs: number;
+  readonly conversation: ConversationConfig;
 }
 
 /** The frames each output port carries. */
@@ -66,6 +70,8 @@ class SessionBridge {
   private readonly label: string;
   private readonly subs = new Subscription();
   private readonly ledger = new ResponseLedger();
+  private readonly turns: TurnTracker;
+  private readonly guard: ConversationGuard;
   private readonly pendingCalls = new Set<string>();
   private readonly reported = new Set<string>();
   private readonly responseSpans = new Map<string, Span>();
@@ -85,6 +91,13 @@ class SessionBridge {
   ) {
     this.ctx = options.ctx;
     this.label = `${this.ctx.type} "${this.ctx.id}"`;
+    this.turns = new TurnTracker(this.ctx);
+    this.guard = new ConversationGuard(options.conversation, this.ctx, {
+      bargeIn: () => this.bargeIn(),
+      idle: (action) => this.onIdle(action),
+      stalled: (responseId) => this.onStalled(responseId),
+      busy: () => this.ledger.interruptible() !== undefined,
+    });
     this.teardown = () => this.release();
     this.ctx.onClose(() => this.release());
     this.open().catch((error) => this.fail(`cannot start a ${options.provider.name} session: ${errorMessage(error)}`));
@@ -109,6 +122,7 @@ class SessionBridge {
     }
     this.session = session;
     this.openedAt = ctx.now();
+    this.guard.activity();
     this.subs.add(
       session.events$.subscribe({
         next: (event) => this.onEvent(event),
@@ -167,6 +181,8 @@ class SessionBridge {
 
   private onEvent(event: S2SEvent): void {
     const now = this.ctx.now();
+    const responseId = 'responseId' in event ? event.responseId : undefined;
+    if (responseId !== undefined && this.ledger.get(responseId)?.active !== false) this.guard.responseActivity(responseId);
     switch (event.type) {
       case 'audio':
         this.onAudio(event.responseId, event.frame, now);
@@ -194,11 +210,11 @@ class SessionBridge {
         });
         return;
       case 'speech-start':
-        this.bargeIn();
+        this.userSpeechStarted();
         this.emitFrame('events', { kind: 'speech-start', timestamp: event.timestamp, source: 'server' });
         return;
       case 'speech-stop':
-        this.turnEnded(now);
+        if (!this.guard.speechStopped()) this.turnEnded(now);
         this.emitFrame('events', { kind: 'speech-stop', timestamp: event.timestamp, source: 'server' });
         return;
       case 'response-start':
@@ -236,19 +252,12 @@ class SessionBridge {
     if (record.interrupted) return;
     if (record.firstAudioAt === undefined) {
       record.firstAudioAt = now;
+      this.turns.firstAudio(responseId, now);
       const sinceTurnEnd = this.lastTurnEndAt === undefined ? undefined : now - this.lastTurnEndAt;
-      const ttfa = sinceTurnEnd ?? now - record.startedAt;
       this.ctx.emit({
         type: 'mark',
         name: 'first-audio',
         data: { responseId, sinceResponseStartMs: now - record.startedAt, sinceTurnEndMs: sinceTurnEnd },
-      });
-      this.ctx.emit({
-        type: 'metric',
-        name: 'provider.time_to_first_audio',
-        value: ttfa,
-        unit: 'ms',
-        attributes: { provider: this.options.provider.name },
       });
     }
     record.receivedMs += audioDurationMs(frame);
@@ -257,6 +266,8 @@ class SessionBridge {
 
   private onResponseStart(responseId: string, now: number): void {
     this.ledger.start(responseId, now);
+    this.turns.responseStarted(responseId);
+    this.guard.responseActivity(responseId);
     this.awaitingResponse = false;
     this.responseSpans.set(
       responseId,
@@ -271,6 +282,8 @@ class SessionBridge {
   private onResponseDone(event: Extract<S2SEvent, { type: 'response-done' }>, now: number): void {
     const record = this.ledger.ensure(event.responseId, now);
     record.active = false;
+    this.turns.responseDone(event.responseId, event.status);
+    this.guard.responseDone(event.responseId);
     const span = this.responseSpans.get(event.responseId);
     span?.setAttribute('provider.status', event.status);
     span?.end();
@@ -328,10 +341,11 @@ class SessionBridge {
         if (!this.draining) this.send(() => session.sendAudio(frame));
         return;
       case 'speech-start':
-        this.bargeIn();
+        this.userSpeechStarted();
         this.send(() => session.speechStarted(frame.timestamp));
         return;
       case 'speech-stop':
+        if (this.guard.speechStopped()) return;
         this.turnEnded(this.ctx.now());
         this.send(() => session.speechStopped(frame.timestamp));
         return;
@@ -359,6 +373,8 @@ class SessionBridge {
     switch (event.type) {
       case 'playout':
         this.ledger.playout(event.responseId, event.playedMs, event.final === true);
+        this.turns.playout(event.responseId, event.playedMs, event.final === true, this.ctx.now());
+        if (!event.final) this.guard.activity();
         return;
       case 'end-session':
         this.drain(`end-session from ${event.source}`);
@@ -380,8 +396,41 @@ class SessionBridge {
     const record = this.ledger.interruptible();
     if (!record) return;
     record.interrupted = true;
+    this.turns.bargedIn(record.id, this.ctx.now());
     this.ctx.control.send({ type: 'interrupt', responseId: record.id, reason: 'barge-in' });
     this.interruptSession(record.id);
+    this.turns.interruptDone(record.id, this.ctx.now());
+  }
+
+  /** Speech over a playing reply interrupts it (or, within `falseInterruptionMs`, only pauses it). */
+  private userSpeechStarted(): void {
+    this.guard.speechStarted(this.ledger.interruptible()?.id);
+  }
+
+  private onIdle(action: 'prompt' | 'end'): void {
+    if (action === 'prompt') {
+      const session = this.session;
+      if (!session) return;
+      this.awaitingResponse = true;
+      this.send(() => session.sendText(this.options.conversation.idlePrompt));
+      this.guard.activity();
+      return;
+    }
+    this.ctx.control.send({ type: 'end-session', reason: 'idle timeout' });
+  }
+
+  private onStalled(responseId: string): void {
+    switch (this.options.conversation.stallAction) {
+      case 'cancel':
+        this.ctx.control.send({ type: 'interrupt', responseId, reason: 'stalled' });
+        this.interruptSession(responseId);
+        return;
+      case 'end':
+        this.fail(`response ${responseId} stalled: no provider event for ${this.options.conversation.stallTimeoutMs} ms`);
+        return;
+      case 'report':
+        return;
+    }
   }
 
   private interruptSession(responseId: string | undefined): void {
@@ -399,6 +448,7 @@ class SessionBridge {
 
   private turnEnded(now: number): void {
     this.lastTurnEndAt = now;
+    this.turns.userSpeechEnded(now);
     this.awaitingResponse = true;
   }
 
@@ -428,6 +478,7 @@ class SessionBridge {
     if (this.finished) return;
     this.finished = true;
     this.drainTimer?.unsubscribe();
+    this.guard.close();
     try {
       await this.session?.close();
     } catch (error) {
@@ -444,6 +495,7 @@ class SessionBridge {
   /** Reports a failure on the bus (unless the session already did) and errors every output. */
   private fail(message: string, report = true): void {
     if (this.out.closed) return;
+    this.guard.close();
     const text = `${this.label}: ${message}`;
     if (report) this.ctx.emit({ type: 'error', message: text, fatal: true });
     this.finished = true;
@@ -453,6 +505,7 @@ class SessionBridge {
   private release(): void {
     this.finished = true;
     this.drainTimer?.unsubscribe();
+    this.guard.close();
     this.subs.unsubscribe();
     this.endSpans();
     const session = this.session;
@@ -467,6 +520,7 @@ class SessionBridge {
   }
 
   private endSpans(): void {
+    this.turns.close();
     for (const span of this.responseSpans.values()) span.end();
     this.responseSpans.clear();
     this.sessionSpan?.end();

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { AudioCaps } from '../caps.js';
 import { defineNode, type NodeContext } from '../node.js';
+import { type ConversationConfig, conversationSchema } from './conversation-config.js';
 import { bridgeProvider } from './provider-bridge.js';
 import type { ConversationContext, S2SCapabilities, S2SProvider } from './s2s.js';
 
 /** What a provider node type declares; `defineProviderNode` adds the ports and the session handling. */
-export interface ProviderNodeDefinition<T extends string, S extends z.ZodType> {
+export interface ProviderNodeDefinition<T extends string, S extends z.ZodObject> {
   readonly type: T;
   readonly summary: string;
   readonly config: S;
@@ -27,14 +28,21 @@ const DRAIN_TIMEOUT_MS = 5000;
  * `end-session` control event, on abort or on a fatal session error. Tools offered by linked
  * nodes (`ctx.offer('tools', [...])`, e.g. a tool router) join the context's tools.
  */
-export function defineProviderNode<const T extends string, S extends z.ZodType>(
+export function defineProviderNode<const T extends string, S extends z.ZodObject>(
   definition: ProviderNodeDefinition<T, S>,
 ) {
-  type C = z.output<S>;
+  type C = z.output<S> & { conversation: ConversationConfig };
+  type CIn = z.input<S> & { conversation?: z.input<typeof conversationSchema> };
+  // Every provider node shares the conversation behaviour settings (false interruptions, idle, stalls).
+  const config = definition.config.safeExtend({
+    conversation: conversationSchema
+      .default(conversationSchema.parse({}))
+      .describe('Conversation behaviour: false interruptions, idle timeout, stalled responses'),
+  }) as unknown as z.ZodType<C, CIn>;
   return defineNode({
     type: definition.type,
     summary: definition.summary,
-    config: definition.config,
+    config,
     ...(definition.secrets ? { secrets: definition.secrets } : {}),
     inputs: {
       audio: {
@@ -64,7 +72,8 @@ export function defineProviderNode<const T extends string, S extends z.ZodType>(
       const context = definition.context?.(config) ?? {};
       const drain = definition.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
       const drainTimeoutMs = typeof drain === 'function' ? drain(config) : drain;
-      return (inputs) => bridgeProvider(inputs, { provider, context, ctx, drainTimeoutMs });
+      return (inputs) =>
+        bridgeProvider(inputs, { provider, context, ctx, drainTimeoutMs, conversation: config.conversation });
     },
   });
 }

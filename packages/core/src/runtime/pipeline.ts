@@ -300,7 +300,7 @@ export class Pipeline implements RunningPipeline {
       this.connect(rt);
       if (this.finishing) break;
     }
-    this.startMetricsReport();
+    if (!this.finishing) this.startMetricsReport();
     this.resolveStarted();
     if (this.stopRequested) void this.stop(this.stopRequested);
     else this.checkDone();

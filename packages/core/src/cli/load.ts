@@ -1,0 +1,32 @@
+import { discoverNodes } from '../discovery/discover.js';
+import type { Registry } from '../registry.js';
+import { errorMessage } from '../secrets.js';
+import { formatFileIssues } from '../yaml/file-issue.js';
+import { type LoadedPipeline, loadPipelineFile } from '../yaml/loader.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+/** Loads a pipeline for a command; prints every problem and returns the exit code when it is not runnable. */
+export async function loadForCli(file: string, io: CliIo): Promise<LoadedPipeline | typeof EXIT.invalid> {
+  let loaded: LoadedPipeline;
+  try {
+    loaded = await loadPipelineFile(file, { env: io.env });
+  } catch (error) {
+    io.stderr.write(`${file}: cannot read the pipeline: ${errorMessage(error)}\n`);
+    return EXIT.invalid;
+  }
+  for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (loaded.issues.length > 0) {
+    const count = loaded.issues.length;
+    io.stderr.write(`${formatFileIssues(loaded.issues)}\n${file}: ${count} problem${count === 1 ? '' : 's'}\n`);
+    return EXIT.invalid;
+  }
+  return loaded;
+}
+
+/** The node types installed where the command runs (for `nodes` and `schema`). */
+export async function installedRegistry(io: CliIo): Promise<Registry> {
+  const discovery = await discoverNodes({ baseDir: io.cwd, searchFrom: [io.cwd] });
+  for (const problem of discovery.problems) io.stderr.write(`warning: ${problem.message}\n`);
+  return discovery.registry;
+}

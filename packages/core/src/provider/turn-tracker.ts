@@ -1,0 +1,126 @@
+import type { Histogram, Span } from '@opentelemetry/api';
+import type { NodeContext } from '../node.js';
+
+interface TurnRecord {
+  readonly responseId: string;
+  readonly span: Span;
+  /** When the user's speech ended, for the first response after a user turn. */
+  readonly userSpeechEndAt?: number;
+  firstAudioAt?: number;
+  firstPlayoutAt?: number;
+  bargeInAt?: number;
+  reactionMs?: number;
+  playedMs: number;
+}
+
+const METRICS = {
+  voiceToVoice: 'turn.voice_to_voice',
+  providerFirstAudio: 'turn.provider_first_audio',
+  frameworkLatency: 'turn.framework_latency',
+  interruptReaction: 'turn.interrupt_reaction',
+} as const;
+
+/**
+ * Per-turn latency: user speech end → first assistant audio leaving the pacer (voice to voice),
+ * → first provider audio (provider time to first audio), provider audio arriving → leaving the
+ * pacer (what the framework adds; pacing excluded since the first frame of a reply is never
+ * waiting behind earlier audio), and barge-in → flush (interrupt reaction). Each goes to the bus
+ * as a metric, to OpenTelemetry as a histogram, and onto a `beluga.turn` span.
+ */
+export class TurnTracker {
+  private readonly turns = new Map<string, TurnRecord>();
+  private pendingSpeechEnd: number | undefined;
+  private readonly histograms: Record<keyof typeof METRICS, Histogram>;
+
+  constructor(private readonly ctx: NodeContext) {
+    const h = (name: string, description: string) => ctx.meter.createHistogram(`beluga.${name}`, { unit: 'ms', description });
+    this.histograms = {
+      voiceToVoice: h(METRICS.voiceToVoice, 'User speech end to first assistant audio played'),
+      providerFirstAudio: h(METRICS.providerFirstAudio, 'User speech end to first provider audio'),
+      frameworkLatency: h(METRICS.frameworkLatency, 'Provider audio arrival to that audio leaving the pacer'),
+      interruptReaction: h(METRICS.interruptReaction, 'Barge-in to the assistant audio being flushed'),
+    };
+  }
+
+  userSpeechEnded(at: number): void {
+    this.pendingSpeechEnd = at;
+  }
+
+  responseStarted(responseId: string): void {
+    if (this.turns.has(responseId)) return;
+    const userSpeechEndAt = this.pendingSpeechEnd;
+    this.pendingSpeechEnd = undefined;
+    const span = this.ctx.tracer.startSpan('beluga.turn', {
+      attributes: { 'beluga.node': this.ctx.id, 'beluga.response_id': responseId },
+    });
+    this.turns.set(responseId, { responseId, span, ...(userSpeechEndAt === undefined ? {} : { userSpeechEndAt }), playedMs: 0 });
+  }
+
+  firstAudio(responseId: string, at: number): void {
+    this.responseStarted(responseId);
+    const turn = this.turns.get(responseId) as TurnRecord;
+    turn.firstAudioAt = at;
+    if (turn.userSpeechEndAt !== undefined) this.record(turn, 'providerFirstAudio', at - turn.userSpeechEndAt);
+  }
+
+  playout(responseId: string, playedMs: number, final: boolean, at: number): void {
+    const turn = this.turns.get(responseId);
+    if (!turn) return;
+    turn.playedMs = playedMs;
+    if (turn.firstPlayoutAt === undefined && playedMs > 0) {
+      turn.firstPlayoutAt = at;
+      if (turn.firstAudioAt !== undefined) this.record(turn, 'frameworkLatency', at - turn.firstAudioAt);
+      if (turn.userSpeechEndAt !== undefined) this.record(turn, 'voiceToVoice', at - turn.userSpeechEndAt);
+    }
+    if (final && turn.bargeInAt !== undefined && turn.reactionMs === undefined) {
+      this.record(turn, 'interruptReaction', at - turn.bargeInAt);
+    }
+  }
+
+  bargedIn(responseId: string, at: number): void {
+    const turn = this.turns.get(responseId);
+    if (turn && turn.bargeInAt === undefined) turn.bargeInAt = at;
+  }
+
+  /** The interrupt went through with no pacer to report a flush: the reaction ends here. */
+  interruptDone(responseId: string, at: number): void {
+    const turn = this.turns.get(responseId);
+    if (turn?.bargeInAt !== undefined && turn.reactionMs === undefined) this.record(turn, 'interruptReaction', at - turn.bargeInAt);
+  }
+
+  responseDone(responseId: string, status: string): void {
+    const turn = this.turns.get(responseId);
+    if (!turn) return;
+    this.turns.delete(responseId);
+    const ms = (from?: number, to?: number) => (from !== undefined && to !== undefined ? to - from : undefined);
+    const data = {
+      responseId,
+      status,
+      interrupted: turn.bargeInAt !== undefined,
+      playedMs: turn.playedMs,
+      voiceToVoiceMs: ms(turn.userSpeechEndAt, turn.firstPlayoutAt),
+      providerFirstAudioMs: ms(turn.userSpeechEndAt, turn.firstAudioAt),
+      frameworkLatencyMs: ms(turn.firstAudioAt, turn.firstPlayoutAt),
+      interruptReactionMs: turn.reactionMs,
+    };
+    this.ctx.emit({ type: 'mark', name: 'turn', data });
+    turn.span.setAttribute('beluga.turn.status', status);
+    turn.span.setAttribute('beluga.turn.interrupted', data.interrupted);
+    turn.span.setAttribute('beluga.turn.played_ms', turn.playedMs);
+    turn.span.end();
+  }
+
+  /** Ends the spans of turns still open (the session closed mid-response). */
+  close(): void {
+    for (const turn of this.turns.values()) turn.span.end();
+    this.turns.clear();
+  }
+
+  private record(turn: TurnRecord, metric: keyof typeof METRICS, value: number): void {
+    if (metric === 'interruptReaction') turn.reactionMs = value;
+    const name = METRICS[metric];
+    this.ctx.emit({ type: 'metric', name, value, unit: 'ms', attributes: { responseId: turn.responseId } });
+    this.histograms[metric].record(value);
+    turn.span.setAttribute(`beluga.${name}_ms`, value);
+  }
+}

@@ -1,0 +1,11 @@
+export { type FileIssue, type FileIssueCode, formatFileIssue, formatFileIssues } from './file-issue.js';
+export { type Env, interpolate } from './interpolate.js';
+export { pipelineJsonSchema } from './json-schema.js';
+export {
+  type LoadedPipeline,
+  type LoadFileOptions,
+  type LoadOptions,
+  loadPipeline,
+  loadPipelineFile,
+} from './loader.js';
+export { graphSpecToYaml, secretVariableName, type ToYamlOptions } from './to-yaml.js';

