@@ -84,6 +84,11 @@ export interface NodeContext {
   };
   /** Folder that relative paths in config resolve against (the YAML file's folder, or the cwd). */
   readonly baseDir: string;
+  /**
+   * Fails the node from outside its output streams (a sink's write error, a background task): the
+   * node's `onError` policy applies exactly as if an output had errored.
+   */
+  fail(error: unknown): void;
   /** Releases a resource when the node closes; runs in reverse order of registration. */
   onClose(fn: () => void | Promise<void>): void;
   /** Publishes a value for the nodes linked to this one (e.g. a router's tool list for its provider). */

@@ -1,5 +1,6 @@
-import { GraphBuilder, PipelineAbortedError, Registry } from '@beluga-voice/core';
+import { defineNode, GraphBuilder, PipelineAbortedError, Registry } from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { probe, testNodes } from './support/test-nodes.js';
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -88,6 +89,35 @@ describe('lifecycle releases everything', () => {
     expect(pipeline.state).toBe('running');
     expect(p.received.length).toBeGreaterThan(3);
     await pipeline.stop();
+    expect(p.active).toBe(0);
+  });
+
+  it('ctx.fail from a sink fails the pipeline like an output error, naming the node', async () => {
+    const failingSink = defineNode({
+      type: 'test.failing-sink',
+      summary: 'fails on its third frame',
+      config: z.object({}).strict(),
+      inputs: { audio: { kinds: ['audio'], required: true } },
+      outputs: {},
+      create:
+        (_c, ctx) =>
+        ({ audio }) => {
+          let n = 0;
+          const sub = audio.subscribe(() => {
+            if (++n === 3) ctx.fail(new Error('disk full'));
+          });
+          ctx.onClose(() => sub.unsubscribe());
+          return {};
+        },
+    });
+    const p = probe('ctx-fail');
+    const pipeline = new GraphBuilder(new Registry([...testNodes, failingSink]))
+      .node('src', 'test.source', { probe: 'ctx-fail', count: 100, everyMs: 1 })
+      .node('out', 'test.failing-sink')
+      .link('src', 'out')
+      .build()
+      .start();
+    await expect(pipeline.done).rejects.toThrow('node "out" (test.failing-sink) failed: disk full');
     expect(p.active).toBe(0);
   });
 });

@@ -40,7 +40,13 @@ async function setup(conversation: Record<string, unknown> = {}) {
       at(t, () => {
         if (stopped) return;
         played += 20;
-        h.sendControl({ type: 'playout', source: 'pace', responseId: 'r1', playedMs: played, final: played === totalMs });
+        h.sendControl({
+          type: 'playout',
+          source: 'pace',
+          responseId: 'r1',
+          playedMs: played,
+          final: played === totalMs,
+        });
       });
     }
     return sub;
@@ -65,7 +71,15 @@ describe('per-turn latency metrics', () => {
     expect(metric(h.events, 'turn.framework_latency')).toEqual([20]);
     expect(metric(h.events, 'turn.voice_to_voice')).toEqual([320]);
     expect(h.events.find((e) => e.type === 'mark' && e.name === 'turn')).toMatchObject({
-      data: { responseId: 'r1', status: 'completed', interrupted: false, playedMs: 100, voiceToVoiceMs: 320, providerFirstAudioMs: 300, frameworkLatencyMs: 20 },
+      data: {
+        responseId: 'r1',
+        status: 'completed',
+        interrupted: false,
+        playedMs: 100,
+        voiceToVoiceMs: 320,
+        providerFirstAudioMs: 300,
+        frameworkLatencyMs: 20,
+      },
     });
   });
 
@@ -116,12 +130,18 @@ describe('conversation behaviour', () => {
     const seen: string[] = [];
     h.ctx.control.events$.subscribe((e) => seen.push(`${e.type}@${scheduler.now()}`));
     scheduler.flush();
-    expect(h.events.filter((e) => e.type === 'warning').map((e) => (e as { code?: string }).code)).toEqual(['idle-timeout']);
+    expect(h.events.filter((e) => e.type === 'warning').map((e) => (e as { code?: string }).code)).toEqual([
+      'idle-timeout',
+    ]);
     expect(seen).toEqual(['end-session@5000']);
   });
 
   it('idle timeout prompts the model once (waiting while a reply plays), then ends if the user stays silent', async () => {
-    const { scheduler, log, session, at, h } = await setup({ idleTimeoutMs: 1000, idleAction: 'prompt', idlePrompt: 'Still there?' });
+    const { scheduler, log, session, at, h } = await setup({
+      idleTimeoutMs: 1000,
+      idleAction: 'prompt',
+      idlePrompt: 'Still there?',
+    });
     const seen: string[] = [];
     h.ctx.control.events$.subscribe((e) => seen.push(`${e.type}@${scheduler.now()}`));
     at(900, () => session.emit({ type: 'response-start', responseId: 'r1' }));

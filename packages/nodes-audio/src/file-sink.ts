@@ -50,7 +50,7 @@ export const fileSink = defineNode({
     };
     const fail = (error: unknown) => {
       const message = `${name}: cannot write ${cfg.path}: ${error instanceof Error ? error.message : String(error)}`;
-      ctx.emit({ type: 'error', message, fatal: true });
+      ctx.fail(new Error(message));
     };
     return ({ audio }) => {
       if (format) open(format).catch(fail);

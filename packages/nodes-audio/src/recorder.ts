@@ -56,7 +56,7 @@ export const recorder = defineNode({
     };
     const fail = (error: unknown) => {
       const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
-      ctx.emit({ type: 'error', message, fatal: true });
+      ctx.fail(new Error(message));
     };
     const finish = () => {
       finished ??= (async () => {

@@ -55,7 +55,7 @@ describe('audio.file-sink', () => {
     ).toBe(String(7 * 320));
   });
 
-  it('leaves a valid header when the input fails, and reports the error', async () => {
+  it('leaves a valid header when the input fails, and fails the node with the reason', async () => {
     const path = join(tmp.dir, 'error.wav');
     const input = new Subject<AudioFrame>();
     const h = await runNode(fileSink, { id: 'out', config: { path }, inputs: { audio: input } });
@@ -66,10 +66,9 @@ describe('audio.file-sink', () => {
     await sleep(50);
     await h.close();
     expect(probeWav(path).frames).toBe(640);
-    expect(h.events.find((e) => e.type === 'error')).toMatchObject({
-      message: `audio.file-sink "out": cannot write ${path}: the format changed from pcm16 16000 Hz mono to pcm16 8000 Hz mono`,
-      fatal: true,
-    });
+    expect(h.failures.map((e) => (e as Error).message)).toEqual([
+      `audio.file-sink "out": cannot write ${path}: the format changed from pcm16 16000 Hz mono to pcm16 8000 Hz mono`,
+    ]);
   });
 
   it('keeps the header valid between writes, before any close (a crashed process leaves a readable file)', async () => {

@@ -107,7 +107,7 @@ describe('audio.recorder', () => {
     );
   });
 
-  it('reports audio it cannot record (a format only known at run time) as an error on the bus', async () => {
+  it('fails the node on audio it cannot record (a format only known at run time)', async () => {
     const path = join(tmp.dir, 'wrong.wav');
     const mulaw: AudioFormat = { encoding: 'mulaw', sampleRate: 8000, channels: 1 };
     const h = await runNode(recorder, {
@@ -117,9 +117,8 @@ describe('audio.recorder', () => {
     });
     await sleep(30);
     await h.close();
-    expect(h.events.find((e) => e.type === 'error')).toMatchObject({
-      message: 'audio.recorder "rec": user audio is mulaw 8000 Hz mono, expected mono pcm16',
-      fatal: true,
-    });
+    expect(h.failures.map((e) => (e as Error).message)).toEqual([
+      'audio.recorder "rec": user audio is mulaw 8000 Hz mono, expected mono pcm16',
+    ]);
   });
 });

@@ -10,7 +10,11 @@ export const conversationSchema = z
       .describe(
         'User speech shorter than this while the assistant talks (a cough, "mm-hm") pauses the reply and resumes it instead of interrupting (ms)',
       ),
-    idleTimeoutMs: z.number().positive().optional().describe('No user speech or reply for this long triggers idleAction (ms)'),
+    idleTimeoutMs: z
+      .number()
+      .positive()
+      .optional()
+      .describe('No user speech or reply for this long triggers idleAction (ms)'),
     idleAction: z
       .enum(['end', 'prompt'])
       .default('end')
@@ -33,7 +37,9 @@ export const conversationSchema = z
     stallAction: z
       .enum(['report', 'cancel', 'end'])
       .default('report')
-      .describe('report: warn only; cancel: stop the stalled response; end: fail the node (its onError policy applies)'),
+      .describe(
+        'report: warn only; cancel: stop the stalled response; end: fail the node (its onError policy applies)',
+      ),
   })
   .strict();
 

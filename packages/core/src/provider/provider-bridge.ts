@@ -8,8 +8,8 @@ import { errorMessage } from '../secrets.js';
 import type { ConversationConfig } from './conversation-config.js';
 import { ConversationGuard } from './conversation-guard.js';
 import { ResponseLedger } from './response-ledger.js';
-import { TurnTracker } from './turn-tracker.js';
 import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
+import { TurnTracker } from './turn-tracker.js';
 
 export type ProviderOutputPort = 'audio' | 'transcripts' | 'toolCalls' | 'events';
 
@@ -182,7 +182,8 @@ class SessionBridge {
   private onEvent(event: S2SEvent): void {
     const now = this.ctx.now();
     const responseId = 'responseId' in event ? event.responseId : undefined;
-    if (responseId !== undefined && this.ledger.get(responseId)?.active !== false) this.guard.responseActivity(responseId);
+    if (responseId !== undefined && this.ledger.get(responseId)?.active !== false)
+      this.guard.responseActivity(responseId);
     switch (event.type) {
       case 'audio':
         this.onAudio(event.responseId, event.frame, now);
@@ -426,7 +427,9 @@ class SessionBridge {
         this.interruptSession(responseId);
         return;
       case 'end':
-        this.fail(`response ${responseId} stalled: no provider event for ${this.options.conversation.stallTimeoutMs} ms`);
+        this.fail(
+          `response ${responseId} stalled: no provider event for ${this.options.conversation.stallTimeoutMs} ms`,
+        );
         return;
       case 'report':
         return;

@@ -75,11 +75,22 @@ export type S2SEvent =
       readonly itemId?: string;
       readonly responseId?: string;
     }
-  | { readonly type: 'tool-call'; readonly id: string; readonly name: string; readonly arguments: string; readonly responseId?: string }
+  | {
+      readonly type: 'tool-call';
+      readonly id: string;
+      readonly name: string;
+      readonly arguments: string;
+      readonly responseId?: string;
+    }
   | { readonly type: 'speech-start'; readonly timestamp: number }
   | { readonly type: 'speech-stop'; readonly timestamp: number }
   | { readonly type: 'response-start'; readonly responseId: string }
-  | { readonly type: 'response-done'; readonly responseId: string; readonly status: ResponseStatus; readonly usage?: TokenUsage }
+  | {
+      readonly type: 'response-done';
+      readonly responseId: string;
+      readonly status: ResponseStatus;
+      readonly usage?: TokenUsage;
+    }
   | { readonly type: 'interrupted'; readonly responseId: string; readonly playedMs: number }
   | { readonly type: 'reconnected'; readonly gapMs: number; readonly attempt: number }
   | { readonly type: 'error'; readonly error: S2SError }

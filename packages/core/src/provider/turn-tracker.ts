@@ -33,7 +33,8 @@ export class TurnTracker {
   private readonly histograms: Record<keyof typeof METRICS, Histogram>;
 
   constructor(private readonly ctx: NodeContext) {
-    const h = (name: string, description: string) => ctx.meter.createHistogram(`beluga.${name}`, { unit: 'ms', description });
+    const h = (name: string, description: string) =>
+      ctx.meter.createHistogram(`beluga.${name}`, { unit: 'ms', description });
     this.histograms = {
       voiceToVoice: h(METRICS.voiceToVoice, 'User speech end to first assistant audio played'),
       providerFirstAudio: h(METRICS.providerFirstAudio, 'User speech end to first provider audio'),
@@ -53,7 +54,12 @@ export class TurnTracker {
     const span = this.ctx.tracer.startSpan('beluga.turn', {
       attributes: { 'beluga.node': this.ctx.id, 'beluga.response_id': responseId },
     });
-    this.turns.set(responseId, { responseId, span, ...(userSpeechEndAt === undefined ? {} : { userSpeechEndAt }), playedMs: 0 });
+    this.turns.set(responseId, {
+      responseId,
+      span,
+      ...(userSpeechEndAt === undefined ? {} : { userSpeechEndAt }),
+      playedMs: 0,
+    });
   }
 
   firstAudio(responseId: string, at: number): void {
@@ -85,7 +91,8 @@ export class TurnTracker {
   /** The interrupt went through with no pacer to report a flush: the reaction ends here. */
   interruptDone(responseId: string, at: number): void {
     const turn = this.turns.get(responseId);
-    if (turn?.bargeInAt !== undefined && turn.reactionMs === undefined) this.record(turn, 'interruptReaction', at - turn.bargeInAt);
+    if (turn?.bargeInAt !== undefined && turn.reactionMs === undefined)
+      this.record(turn, 'interruptReaction', at - turn.bargeInAt);
   }
 
   responseDone(responseId: string, status: string): void {

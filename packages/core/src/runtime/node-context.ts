@@ -18,6 +18,7 @@ export interface NodeContextDeps {
   readonly formats: NodeContext['formats'];
   readonly baseDir: string;
   readonly linkedOffers: (key: string) => unknown[];
+  readonly fail: (error: unknown) => void;
 }
 
 export interface NodeContextHandle {
@@ -56,6 +57,7 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     demand: deps.demand,
     formats: deps.formats,
     baseDir: deps.baseDir,
+    fail: (error) => deps.fail(error),
     onClose: (fn) => {
       closers.push(fn);
     },

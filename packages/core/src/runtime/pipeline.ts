@@ -326,6 +326,7 @@ export class Pipeline implements RunningPipeline {
       formats: rt.node.formats,
       baseDir: this.options.baseDir ?? process.cwd(),
       linkedOffers: (key) => this.linkedOffers(rt.id, key),
+      fail: (error) => this.onNodeError(rt, error),
     });
     try {
       rt.run = await rt.node.spec.create(rt.node.config, rt.handle.ctx);

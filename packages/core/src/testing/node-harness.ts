@@ -1,5 +1,14 @@
 import { metrics, trace } from '@opentelemetry/api';
-import { firstValueFrom, from, isObservable, type Observable, type SchedulerLike, Subject, asapScheduler, toArray } from 'rxjs';
+import {
+  asapScheduler,
+  firstValueFrom,
+  from,
+  isObservable,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  toArray,
+} from 'rxjs';
 import type { z } from 'zod';
 import type { AudioFormat } from '../audio-format.js';
 import type { BusEvent } from '../bus.js';
@@ -27,6 +36,8 @@ export interface NodeHarness {
   readonly outputs: Readonly<Record<string, Observable<Frame> | undefined>>;
   /** Every bus event the node emitted. */
   readonly events: BusEvent[];
+  /** Every error the node reported through `ctx.fail`. */
+  readonly failures: unknown[];
   /** Every control event sent by the node or injected with `sendControl`. */
   readonly control: ControlEvent[];
   /** Injects an out-of-band control event as if another node had sent it. */
@@ -46,13 +57,17 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
   const scheduler = options.scheduler ?? asapScheduler;
   const events: BusEvent[] = [];
   const control: ControlEvent[] = [];
+  const failures: unknown[] = [];
   const control$ = new Subject<ControlEvent>();
   control$.subscribe((e) => control.push(e));
   const demand = new DemandSignal();
   const inputFormats: Record<string, AudioFormat | undefined> = { ...options.inputFormats };
   const outputFormats: Record<string, AudioFormat | undefined> = {};
   for (const [port, out] of Object.entries(spec.outputs)) {
-    outputFormats[port] = typeof out.format === 'function' ? out.format({ config, inputs: inputFormats, baseDir: options.baseDir ?? process.cwd() }) : out.format;
+    outputFormats[port] =
+      typeof out.format === 'function'
+        ? out.format({ config, inputs: inputFormats, baseDir: options.baseDir ?? process.cwd() })
+        : out.format;
   }
   const handle = createNodeContext({
     id,
@@ -67,6 +82,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
     formats: { inputs: inputFormats, outputs: outputFormats },
     baseDir: options.baseDir ?? process.cwd(),
     linkedOffers: (key) => [...(options.linkedOffers?.[key] ?? [])],
+    fail: (error) => failures.push(error),
   });
   const run = await spec.create(config, handle.ctx);
   const inputs: Record<string, InputStream> = {};
@@ -80,6 +96,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
     ctx: handle.ctx,
     outputs,
     events,
+    failures,
     control,
     sendControl: (e) => control$.next(e),
     setDemand: (ready) => demand.set(ready),

@@ -43,7 +43,6 @@ export function parsePipeline(text: string, file: string, env: Env): ParsedPipel
     // and what it reports next is mostly a consequence of the first error.
     const issue = atOffset(syntax[0].pos[0], 'yaml-syntax', syntax[0].message);
     const unquoted = /[{[][^\n]*(^|[\s:,[{])\$\{/.test(text.split('\n')[issue.line - 1] ?? '');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the fix shows the ${…} syntax itself
     const fix = 'quote values that use ${…} inside { } or [ ]: "${NAME}"';
     issues.push(unquoted ? { ...issue, fix } : issue);
     return empty;
