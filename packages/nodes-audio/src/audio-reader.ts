@@ -3,6 +3,8 @@ import type { AudioFormat, Samples } from '@beluga-voice/core';
 /** Pull-based access to decoded audio: what the file source paces out. */
 export interface AudioReader {
   readonly format: AudioFormat;
+  /** Sample frames in the whole input, when known without decoding it (not for compressed files). */
+  readonly totalFrames?: number;
   /** Up to `frames` sample frames (one sample per channel), or `undefined` at the end. */
   read(frames: number): Promise<Samples | undefined>;
   /** Starts again from the first sample (for `loop`). */

@@ -69,6 +69,9 @@ export const fileSource = defineNode({
       loop: cfg.loop,
       scheduler: ctx.scheduler,
       demand: ctx.demand,
+      // `beluga run` draws its progress bar from this metric.
+      progress: (value: number) =>
+        ctx.emit({ type: 'metric', name: 'source.progress', value, unit: '1', attributes: { path: cfg.path } }),
     };
     return () => ({
       audio: pumpFrames(() => openSource(cfg, path), options).pipe(

@@ -14,6 +14,8 @@ export interface PumpOptions {
   readonly scheduler: SchedulerLike;
   /** Paused while not ready (the `block` queue policy). */
   readonly demand: Demand;
+  /** Called with the fraction read (0..1) at every whole percent, when the input's length is known. */
+  readonly progress?: (fraction: number) => void;
 }
 
 /**
@@ -52,6 +54,8 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
       let mediaStart = 0;
       let emptyPass = true;
       let sinceYield = 0;
+      let percent = -1;
+      const total = reader.totalFrames;
       while (!stop.signal.aborted) {
         if (!demand.ready) {
           await Promise.race([demand.whenReady(), stopped]);
@@ -81,6 +85,13 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
         }
         subscriber.next({ kind: 'audio', timestamp, format, samples });
         emitted += samples.length / format.channels;
+        if (total && options.progress && !options.loop) {
+          const now = Math.floor((emitted / total) * 100);
+          if (now > percent) {
+            percent = now;
+            options.progress(Math.min(1, now / 100));
+          }
+        }
       }
     };
 

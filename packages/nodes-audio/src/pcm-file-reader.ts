@@ -19,6 +19,7 @@ const READ_AHEAD = 64 * 1024;
 /** Reads uncompressed samples from a region of an open file (a WAV data chunk or a whole raw file). */
 export class PcmFileReader implements AudioReader {
   readonly format: AudioFormat;
+  readonly totalFrames: number;
   private readonly blockAlign: number;
   private readonly end: number;
   private position: number;
@@ -35,6 +36,7 @@ export class PcmFileReader implements AudioReader {
   ) {
     this.blockAlign = bytesPerSample * region.channels;
     this.end = region.offset + region.bytes - (region.bytes % this.blockAlign);
+    this.totalFrames = Math.floor(region.bytes / this.blockAlign);
     this.position = region.offset;
     this.format = { encoding, sampleRate: region.sampleRate, channels: region.channels };
   }
