@@ -60,6 +60,11 @@ export class Pacer {
       this.discontNext = true;
       this.options.dropped(droppedFrames, droppedMs);
     }
+    // An idle player plays the frame now: a scheduler hop here would add latency to every reply.
+    if (!this.timer && !this.paused && this.queue.length === 1 && this.nextDue <= this.options.scheduler.now()) {
+      this.tick();
+      return;
+    }
     this.wake();
   }
 
