@@ -12,17 +12,11 @@ import { nodes as coreNodes } from '@beluga-voice/core/nodes';
 import { nodes as audioNodes } from '@beluga-voice/nodes-audio/nodes';
 
 /**
- * @param {{ input?: string, outDir?: string, latencyMs?: number }} [options]
- * @returns {Promise<{ echoPath: string, conversationPath: string, events: import('@beluga-voice/core').BusEvent[] }>}
+ * The demo graph; `examples/echo-demo.yaml` declares the same one (a test checks they match).
+ * @param {{ input: string, echoPath: string, conversationPath: string, latencyMs: number }} paths
  */
-export async function runEchoDemo(options = {}) {
-  const input = options.input ?? fileURLToPath(new URL('../fixtures/audio/single-utterance-16k.wav', import.meta.url));
-  const outDir = options.outDir ?? fileURLToPath(new URL('./out/', import.meta.url));
-  const latencyMs = options.latencyMs ?? 300;
-  const echoPath = join(outDir, 'echo.wav');
-  const conversationPath = join(outDir, 'conversation.wav');
-
-  const graph = new GraphBuilder(new Registry([...coreNodes, ...audioNodes]), 'echo-demo')
+export function echoDemoGraph({ input, echoPath, conversationPath, latencyMs }) {
+  return new GraphBuilder(new Registry([...coreNodes, ...audioNodes]), 'echo-demo')
     .node('mic', 'audio.file-source', { path: input, pace: 'realtime' })
     .node('vad', 'audio.vad-energy')
     .node('up', 'audio.resample', { sampleRate: 24_000 })
@@ -33,8 +27,20 @@ export async function runEchoDemo(options = {}) {
     .node('rec', 'audio.recorder', { path: conversationPath, align: 'timestamp' })
     .chain('mic', 'vad', 'up', 'agent', 'play', 'out')
     .chain('mic', 'userUp', 'rec.user')
-    .link('play', 'rec.assistant')
-    .build();
+    .link('play', 'rec.assistant');
+}
+
+/**
+ * @param {{ input?: string, outDir?: string, latencyMs?: number }} [options]
+ * @returns {Promise<{ echoPath: string, conversationPath: string, events: import('@beluga-voice/core').BusEvent[] }>}
+ */
+export async function runEchoDemo(options = {}) {
+  const input = options.input ?? fileURLToPath(new URL('../fixtures/audio/single-utterance-16k.wav', import.meta.url));
+  const outDir = options.outDir ?? fileURLToPath(new URL('./out/', import.meta.url));
+  const latencyMs = options.latencyMs ?? 300;
+  const echoPath = join(outDir, 'echo.wav');
+  const conversationPath = join(outDir, 'conversation.wav');
+  const graph = echoDemoGraph({ input, echoPath, conversationPath, latencyMs }).build();
 
   const pipeline = graph.start({ emitFrames: true });
   /** @type {import('@beluga-voice/core').BusEvent[]} */

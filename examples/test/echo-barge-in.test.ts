@@ -46,9 +46,9 @@ describe('examples/echo-demo.mjs with a second turn during the echo', () => {
     ]);
     const interrupt = agentMarks[2];
     const data = (interrupt.type === 'mark' ? interrupt.data : {}) as { playedMs: number; receivedMs: number };
-    // The pacer reported what was heard: less than what the provider had sent, more than nothing.
+    // The pacer reported what was heard: no more than what the provider had sent, more than nothing.
     expect(data.playedMs).toBeGreaterThan(500);
-    expect(data.playedMs).toBeLessThan(data.receivedMs);
+    expect(data.playedMs).toBeLessThanOrEqual(data.receivedMs);
 
     const voiced = echoVoiced(readWav(readFileSync(conversationPath), conversationPath).samples, 24_000);
     const firstEcho = voiced.filter((t) => t < turn2[0] + 300);

@@ -15,6 +15,9 @@ export interface PacerOptions {
   dropped(frames: number, ms: number): void;
 }
 
+/** Lateness beyond which the player treats the gap as an underrun and restarts its clock. */
+const UNDERRUN_MS = 40;
+
 /** How many interrupted response ids to remember, to drop their late frames. */
 const CANCELLED_MEMORY = 32;
 
@@ -119,7 +122,8 @@ export class Pacer {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.nextDue = Math.min(this.nextDue, this.options.scheduler.now());
+    // Playback restarts from now: the time spent paused is not owed to the schedule.
+    this.nextDue = this.options.scheduler.now();
     this.wake();
   }
 
@@ -153,7 +157,9 @@ export class Pacer {
     const ms = audioDurationMs(frame);
     this.queuedMs -= ms;
     const now = this.options.scheduler.now();
-    this.nextDue = Math.max(this.nextDue, now) + ms;
+    // Keep the schedule: a timer that fired late must not push every later frame back (drift).
+    // Only after an underrun (nothing to play for a while) does the schedule restart from now.
+    this.nextDue = (this.nextDue >= now - UNDERRUN_MS ? this.nextDue : now) + ms;
     const out = this.discontNext ? { ...frame, discont: true } : frame;
     this.discontNext = false;
     this.options.emit(out);

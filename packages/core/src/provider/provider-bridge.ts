@@ -405,7 +405,12 @@ class SessionBridge {
 
   /** Speech over a playing reply interrupts it (or, within `falseInterruptionMs`, only pauses it). */
   private userSpeechStarted(): void {
-    this.guard.speechStarted(this.ledger.interruptible()?.id);
+    const playing = this.ledger.interruptible()?.id;
+    // Speech while tools run (and nothing plays) still interrupts: cancellable tools must stop.
+    if (playing === undefined && this.pendingCalls.size > 0) {
+      this.ctx.control.send({ type: 'interrupt', reason: 'user spoke during a tool call' });
+    }
+    this.guard.speechStarted(playing);
   }
 
   private onIdle(action: 'prompt' | 'end'): void {

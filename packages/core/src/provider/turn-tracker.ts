@@ -11,7 +11,13 @@ interface TurnRecord {
   bargeInAt?: number;
   reactionMs?: number;
   playedMs: number;
+  /** Set at response-done; the turn ends once its audio has also finished playing. */
+  status?: string;
+  playoutFinal: boolean;
 }
+
+/** Turns kept while they wait for their playout (a node without a pacer never reports one). */
+const KEPT_TURNS = 16;
 
 const METRICS = {
   voiceToVoice: 'turn.voice_to_voice',
@@ -59,7 +65,9 @@ export class TurnTracker {
       span,
       ...(userSpeechEndAt === undefined ? {} : { userSpeechEndAt }),
       playedMs: 0,
+      playoutFinal: false,
     });
+    if (this.turns.size > KEPT_TURNS) this.finish(this.turns.values().next().value as TurnRecord);
   }
 
   firstAudio(responseId: string, at: number): void {
@@ -81,6 +89,10 @@ export class TurnTracker {
     if (final && turn.bargeInAt !== undefined && turn.reactionMs === undefined) {
       this.record(turn, 'interruptReaction', at - turn.bargeInAt);
     }
+    if (final) {
+      turn.playoutFinal = true;
+      if (turn.status !== undefined) this.finish(turn);
+    }
   }
 
   bargedIn(responseId: string, at: number): void {
@@ -95,9 +107,17 @@ export class TurnTracker {
       this.record(turn, 'interruptReaction', at - turn.bargeInAt);
   }
 
+  /** Generation ended; the turn is reported now, or once its audio has played if a pacer plays it. */
   responseDone(responseId: string, status: string): void {
     const turn = this.turns.get(responseId);
     if (!turn) return;
+    turn.status = status;
+    if (turn.firstPlayoutAt === undefined || turn.playoutFinal) this.finish(turn);
+  }
+
+  private finish(turn: TurnRecord): void {
+    const { responseId } = turn;
+    const status = turn.status ?? 'incomplete';
     this.turns.delete(responseId);
     const ms = (from?: number, to?: number) => (from !== undefined && to !== undefined ? to - from : undefined);
     const data = {
@@ -117,9 +137,15 @@ export class TurnTracker {
     turn.span.end();
   }
 
-  /** Ends the spans of turns still open (the session closed mid-response). */
+  /**
+   * The session closed: report the turns whose generation ended (their last playout may never
+   * come once the node is gone) and end the spans of the rest.
+   */
   close(): void {
-    for (const turn of this.turns.values()) turn.span.end();
+    for (const turn of [...this.turns.values()]) {
+      if (turn.status !== undefined) this.finish(turn);
+      else turn.span.end();
+    }
     this.turns.clear();
   }
 
