@@ -137,7 +137,8 @@ function benchNodes() {
     config: openaiRealtimeConfigSchema.extend({ observations: observed }),
     secrets: ['apiKey'],
     capabilities: (config) => openaiRealtimeCapabilities(config),
-    createProvider: ({ observations, ...config }, ctx) =>
+    // `conversation` is the provider node's setting (its bridge applies it), not the provider's.
+    createProvider: ({ observations, conversation: _bridgeSettings, ...config }, ctx) =>
       timedProvider(new OpenAIRealtimeProvider(config, { scheduler: ctx.scheduler }), observations),
   });
   const driver = defineNode({

@@ -56,6 +56,8 @@ export interface MockOptions {
   readonly apiKey?: string;
   readonly tls: boolean;
   readonly protocol?: 'auto' | 'ga' | 'beta';
+  /** A JSON reply script for the mock (its `MockScript`). */
+  readonly scriptFile?: string;
 }
 
 /** The provider package's entry point for `beluga mock-openai`. */

@@ -23,7 +23,7 @@ usage:
   beluga nodes [--json]                 installed node types and their config fields
   beluga schema                         JSON Schema of pipeline files for the installed nodes
                                         (for yaml-language-server: beluga schema > pipeline.schema.json)
-  beluga mock-openai [--port N] [--host H] [--api-key K] [--tls] [--protocol auto|ga|beta]
+  beluga mock-openai [--port N] [--host H] [--api-key K] [--tls] [--protocol auto|ga|beta] [--script FILE.json]
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
 
@@ -90,6 +90,7 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
           'api-key': { type: 'string' },
           tls: { type: 'boolean' },
           protocol: { type: 'string' },
+          script: { type: 'string' },
         },
         0,
       );
@@ -102,6 +103,7 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
         apiKey: values['api-key'] as string | undefined,
         tls: values.tls === true,
         protocol: values.protocol as MockOptions['protocol'],
+        scriptFile: values.script as string | undefined,
       };
       return mockOpenAiCommand(options, io, signals);
     }

@@ -182,8 +182,11 @@ class SessionBridge {
   private onEvent(event: S2SEvent): void {
     const now = this.ctx.now();
     const responseId = 'responseId' in event ? event.responseId : undefined;
-    if (responseId !== undefined && this.ledger.get(responseId)?.active !== false)
+    const record = responseId === undefined ? undefined : this.ledger.get(responseId);
+    // A response stopped by an interrupt (or a stall cancel) is over for the stall watch.
+    if (responseId !== undefined && record?.active !== false && !record?.interrupted) {
       this.guard.responseActivity(responseId);
+    }
     switch (event.type) {
       case 'audio':
         this.onAudio(event.responseId, event.frame, now);

@@ -1,0 +1,69 @@
+import { S2SError } from '@beluga-voice/core';
+import { type SchedulerLike, timer } from 'rxjs';
+import WebSocket from 'ws';
+import { errorFromUpgradeStatus } from './errors.js';
+import type { Protocol } from './wire/client-events.js';
+
+export interface ConnectOptions {
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly protocol: Protocol;
+  readonly apiKey: string;
+  readonly timeoutMs: number;
+  readonly scheduler: SchedulerLike;
+}
+
+/** `<baseUrl>/realtime?model=…`, with http(s) turned into ws(s). */
+export function realtimeUrl(baseUrl: string, model: string): string {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + '/realtime');
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  url.searchParams.set('model', model);
+  return url.toString();
+}
+
+/**
+ * Opens the socket with the key in the `Authorization` header (never in the URL, which ends
+ * up in logs). Rejects with a typed error: auth for a 401/403 upgrade, timeout, connection.
+ * `onOpen` runs synchronously on open so that no server event is emitted before the caller
+ * listens (the server speaks first).
+ */
+export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) => void): Promise<WebSocket> {
+  const url = realtimeUrl(options.baseUrl, options.model);
+  const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
+  if (options.protocol === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    const fail = (error: S2SError) => {
+      deadline.unsubscribe();
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+      reject(error);
+    };
+    const deadline = timer(options.timeoutMs, options.scheduler).subscribe(() =>
+      fail(
+        new S2SError(
+          'timeout',
+          `provider.openai-realtime: no connection to ${new URL(url).host} within ${options.timeoutMs} ms`,
+        ),
+      ),
+    );
+    socket.once('unexpected-response', (_req, res) => fail(errorFromUpgradeStatus(res.statusCode ?? 0)));
+    socket.once('error', (error: Error) =>
+      fail(
+        new S2SError(
+          'connection',
+          `provider.openai-realtime: cannot connect to ${new URL(url).host}: ${error.message}`,
+          { cause: error },
+        ),
+      ),
+    );
+    socket.once('open', () => {
+      deadline.unsubscribe();
+      socket.removeAllListeners();
+      onOpen(socket);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { openaiRealtimeNode } from './openai-realtime-node.js';
+
+export const nodes = [openaiRealtimeNode];

@@ -1,0 +1,213 @@
+import { GraphBuilder } from '@beluga-voice/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type MockServer, startMockServer } from '../src/mock/index.js';
+import {
+  concatSamples,
+  conversationRegistry,
+  errorsOf,
+  finishWithin,
+  fixture16k,
+  framesOf,
+  marksNamed,
+  metricsNamed,
+  type Run,
+  recordingSink,
+  type SinkLog,
+  silence16k,
+  sinkLog,
+  startRun,
+  tempFolder,
+  writeWav,
+} from './support/conversation-pipeline.js';
+
+const KEY = 'sk-conversation-barge-in-0123456789';
+const LONG_REPLY = { frequencyHz: 330, durationMs: 6000 };
+const SHORT_REPLY = { frequencyHz: 550, durationMs: 400 };
+/** The issue's bound on the time from the user's speech start to the last assistant audio. */
+const REACTION_LIMIT_MS = 25;
+const FRAME_MS = 20;
+
+const folder = tempFolder('barge-in');
+const input = folder.path('utterance-then-interjection.wav');
+beforeAll(() => {
+  // Turn 1 (speech 0.5–2.6 s), 1.2 s of silence, then the interjection at 4.8 s while the reply plays.
+  writeWav(
+    input,
+    concatSamples(
+      fixture16k('single-utterance-16k.wav'),
+      silence16k(1200),
+      fixture16k('interjection-16k.wav'),
+      silence16k(1000),
+    ),
+  );
+});
+afterAll(() => folder.remove());
+
+type ControlOf<T extends string> = Extract<SinkLog['controls'][number]['event'], { type: T }>;
+
+/** What every barge-in must show, whichever VAD detected the user. */
+function expectCleanBargeIn(
+  run: Run,
+  log: SinkLog,
+  mock: MockServer,
+  truncateEndMs: number,
+  interruptedStatus: 'completed' | 'cancelled',
+) {
+  const { events } = run;
+  expect(errorsOf(events)).toEqual([]);
+  const [interrupted, next] = framesOf(events, 'agent', 'response-start').map((e) => e.frame.responseId);
+  expect(next).toBeDefined();
+
+  // The agent interrupted the long reply once, out of band.
+  const interrupts = log.controls.filter((c) => c.event.type === 'interrupt');
+  expect(interrupts.map((c) => c.event)).toEqual([
+    { type: 'interrupt', source: 'agent', responseId: interrupted, reason: 'barge-in' },
+  ]);
+  const interruptAt = marksNamed(events, 'control.interrupt', 'agent')[0].time;
+
+  // The pacer flushed at once and reported what it had played.
+  const playouts = log.controls.filter(
+    (c): c is { at: number; event: ControlOf<'playout'> } =>
+      c.event.type === 'playout' && c.event.responseId === interrupted,
+  );
+  const flush = playouts.find((c) => c.event.final === true);
+  expect(flush).toBeDefined();
+  const flushAt = flush?.at as number;
+  const playedMs = flush?.event.playedMs as number;
+  expect(flushAt - interruptAt).toBeLessThan(REACTION_LIMIT_MS);
+  expect(playedMs).toBeGreaterThan(1000);
+  expect(playedMs).toBeLessThan(LONG_REPLY.durationMs - 1000);
+
+  // No audio of the interrupted reply reached the sink after the interrupt, and what did is what the pacer reported.
+  const heard = log.frames.filter((f) => f.responseId === interrupted);
+  expect(heard.filter((f) => f.at > interruptAt)).toEqual([]);
+  expect(heard.reduce((n, f) => n + f.ms, 0)).toBeCloseTo(playedMs, 6);
+  // It was still playing when the user spoke: its last frame left the pacer in the frame before.
+  const lastHeardAt = heard.at(-1)?.at as number;
+  expect(interruptAt - lastHeardAt).toBeLessThanOrEqual(2 * FRAME_MS);
+
+  // The server's copy of the reply was cut at the played position (±1 frame).
+  expect(Math.abs(truncateEndMs - playedMs)).toBeLessThanOrEqual(FRAME_MS);
+
+  // More than half a second of the reply had reached the node unplayed: the flush dropped it.
+  const cut = marksNamed(events, 'interrupt', 'agent')[0].data as { playedMs: number; receivedMs: number };
+  expect(cut.playedMs).toBe(playedMs);
+  expect(cut.receivedMs - cut.playedMs).toBeGreaterThan(500);
+
+  // The interrupted reply ended as the provider saw it; the next turn proceeds normally: its reply completes and plays in full.
+  const done = framesOf(events, 'agent', 'response-done').map((e) => e.frame);
+  expect(done.find((f) => f.responseId === interrupted)?.status).toBe(interruptedStatus);
+  expect(done.find((f) => f.responseId === next)?.status).toBe('completed');
+  const nextHeard = log.frames.filter((f) => f.responseId === next);
+  expect(nextHeard.reduce((n, f) => n + f.ms, 0)).toBeCloseTo(SHORT_REPLY.durationMs, 6);
+  expect(nextHeard[0].at).toBeGreaterThan(flushAt);
+  expect(log.frames.every((f) => f.responseId === interrupted || f.responseId === next)).toBe(true);
+
+  // The provider node's per-turn view of the same interruption.
+  const reaction = metricsNamed(events, 'turn.interrupt_reaction').filter((m) => m.node === 'agent');
+  expect(reaction.map((m) => m.attributes?.responseId)).toEqual([interrupted]);
+  expect(reaction[0].unit).toBe('ms');
+  expect(reaction[0].value).toBeGreaterThanOrEqual(0);
+  expect(reaction[0].value).toBeLessThan(REACTION_LIMIT_MS);
+  const turns = marksNamed(events, 'turn', 'agent').map((m) => m.data ?? {});
+  expect(turns).toMatchObject([
+    { responseId: interrupted, interrupted: true },
+    { responseId: next, status: 'completed', interrupted: false },
+  ]);
+  expect(Math.abs((turns[0].playedMs as number) - playedMs)).toBeLessThanOrEqual(FRAME_MS);
+  expect(mock.openConnections).toBe(0);
+
+  // Played position and wall clock agree within a frame (the pacer counts a frame when it starts
+  // playing): a pacer that falls behind real time stretches the reply and delays all that follows.
+  const elapsed = interruptAt - heard[0].at;
+  expect(playedMs - elapsed).toBeGreaterThanOrEqual(-FRAME_MS);
+  expect(playedMs - elapsed).toBeLessThanOrEqual(FRAME_MS + 5);
+}
+
+/** A mock whose odd replies are long and even ones short, sent every `chunkIntervalMs` in 20 ms chunks. */
+function longThenShort(chunkIntervalMs: number): Promise<MockServer> {
+  return startMockServer({
+    apiKey: KEY,
+    script: {
+      replies: ({ responseIndex }) =>
+        responseIndex % 2 === 0
+          ? { text: 'A long answer that goes on and on.', audio: { tone: LONG_REPLY } }
+          : { text: 'Sure.', audio: { tone: SHORT_REPLY } },
+      chunkMs: 20,
+      chunkIntervalMs,
+    },
+  });
+}
+
+describe('barge-in while a long reply is queued in the pacer', () => {
+  let mock: MockServer;
+  afterEach(() => mock.close());
+
+  it('with the server VAD: stops the reply at the sink at once and truncates it at the played position', async () => {
+    // The whole reply arrives at once: the provider is done with it, all of it waits in the pacer.
+    mock = await longThenShort(0);
+    const log = sinkLog();
+    const graph = new GraphBuilder(conversationRegistry(), 'barge-in-server-vad')
+      .node('mic', 'audio.file-source', { path: input, pace: 'realtime' })
+      .node('up', 'audio.resample', { sampleRate: 24000 })
+      .node('agent', 'provider.openai-realtime', {
+        apiKey: KEY,
+        baseUrl: mock.baseUrl,
+        inputTranscription: false,
+        turnDetection: { type: 'server_vad' },
+      })
+      .node('pace', 'audio.pace', { bufferMs: 10_000 })
+      .node('rec', recordingSink, { log })
+      .chain('mic', 'up', 'agent', 'pace', 'rec')
+      .build();
+    const run = startRun(graph);
+    await finishWithin(run, 20_000);
+
+    const kinds = framesOf(run.events, 'agent', 'speech-start').map((e) => e.frame.source);
+    expect(kinds).toEqual(['server', 'server']);
+    // The reply was complete server-side: the client only truncated it to what was played.
+    expect(mock.received.filter((r) => r.event.type === 'response.cancel')).toEqual([]);
+    const truncates = mock.received.filter((r) => r.event.type === 'conversation.item.truncate');
+    expect(truncates).toHaveLength(1);
+    expectCleanBargeIn(run, log, mock, truncates[0].event.audio_end_ms as number, 'completed');
+  });
+
+  it('with a local VAD (audio.vad-energy, turnDetection none): the same, driven by the VAD speech-start', async () => {
+    // The reply arrives at about twice real time: it is still generating when the user speaks,
+    // so the client cancels it and its late audio is in flight.
+    mock = await longThenShort(10);
+    const log = sinkLog();
+    const graph = new GraphBuilder(conversationRegistry(), 'barge-in-local-vad')
+      .node('mic', 'audio.file-source', { path: input, pace: 'realtime' })
+      .node('vad', 'audio.vad-energy')
+      .node('up', 'audio.resample', { sampleRate: 24000 })
+      .node('agent', 'provider.openai-realtime', {
+        apiKey: KEY,
+        baseUrl: mock.baseUrl,
+        inputTranscription: false,
+        turnDetection: { type: 'none' },
+      })
+      .node('pace', 'audio.pace', { bufferMs: 10_000 })
+      .node('rec', recordingSink, { log })
+      .chain('mic', 'vad', 'up', 'agent', 'pace', 'rec')
+      .build();
+    const run = startRun(graph);
+    await finishWithin(run, 20_000);
+
+    // The local VAD drove both turns: two commits and two response requests, no server VAD events.
+    const sent = (type: string) => mock.received.filter((r) => r.event.type === type);
+    expect(sent('input_audio_buffer.commit')).toHaveLength(2);
+    expect(sent('response.create')).toHaveLength(2);
+    expect(framesOf(run.events, 'agent', 'speech-start')).toEqual([]);
+    const vadStarts = framesOf(run.events, 'vad', 'speech-start').filter((e) => e.port === 'audio');
+    expect(vadStarts).toHaveLength(2);
+    // From the VAD's speech-start to the interrupt, across the resampler and the provider node.
+    const interruptAt = marksNamed(run.events, 'control.interrupt', 'agent')[0].time;
+    expect(interruptAt - vadStarts[1].time).toBeLessThan(REACTION_LIMIT_MS);
+    // Without server VAD the client cancels the reply it is still generating, and truncates it.
+    expect(sent('response.cancel')).toHaveLength(1);
+    const truncates = sent('conversation.item.truncate');
+    expect(truncates).toHaveLength(1);
+    expectCleanBargeIn(run, log, mock, truncates[0].event.audio_end_ms as number, 'cancelled');
+  });
+});
