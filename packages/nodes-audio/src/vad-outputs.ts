@@ -1,5 +1,22 @@
-import { type Frame, isFrameKind, type SpeechStartFrame, type SpeechStopFrame } from '@beluga-voice/core';
+import {
+  type FormatContext,
+  type Frame,
+  isFrameKind,
+  type SpeechStartFrame,
+  type SpeechStopFrame,
+} from '@beluga-voice/core';
 import { filter, type Observable, share } from 'rxjs';
+
+/** The output ports both VAD nodes declare. */
+export const VAD_OUTPUT_PORTS = {
+  audio: {
+    kinds: ['audio', 'speech-start', 'speech-stop'],
+    summary:
+      'The input audio with speech-start/stop frames in stream order; their timestamps are the onset and the end of speech (not of the silence hangover)',
+    format: ({ inputs }: FormatContext<unknown>) => inputs.audio,
+  },
+  events: { kinds: ['speech-start', 'speech-stop'], summary: 'speech-start/stop frames only' },
+} as const;
 
 export interface VadOutputs {
   /** Audio with speech frames in stream order. */

@@ -2,7 +2,7 @@ import { type AudioFrame, defineNode } from '@beluga-voice/core';
 import { concat, concatMap, defer } from 'rxjs';
 import { z } from 'zod';
 import { SileroVad } from './silero-vad.js';
-import { vadOutputs } from './vad-outputs.js';
+import { VAD_OUTPUT_PORTS, vadOutputs } from './vad-outputs.js';
 import { VadTracker } from './vad-tracker.js';
 
 const config = z
@@ -37,15 +37,7 @@ export const vadSilero = defineNode({
       required: true,
     },
   },
-  outputs: {
-    audio: {
-      kinds: ['audio', 'speech-start', 'speech-stop'],
-      summary:
-        'The input audio with speech-start/stop frames in stream order; their timestamps are the onset and the end of speech (not of the silence hangover)',
-      format: ({ inputs }) => inputs.audio,
-    },
-    events: { kinds: ['speech-start', 'speech-stop'], summary: 'speech-start/stop frames only' },
-  },
+  outputs: VAD_OUTPUT_PORTS,
   async create(cfg, ctx) {
     const label = `audio.vad-silero "${ctx.id}"`;
     const vad = await SileroVad.load().catch((error: unknown) => {

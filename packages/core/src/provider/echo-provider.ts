@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { EnergyTurnOptions } from './energy-turn-detector.js';
 import type { ConversationContext, S2SCapabilities, S2SProvider, S2SSession, StartSessionOptions } from './s2s.js';
-import { StubSession, type StubSessionSettings, type UserTurn } from './stub-session.js';
+import { StubSession, type StubSessionSettings, stubCapabilities, type UserTurn } from './stub-session.js';
 
 export interface EchoProviderOptions {
   /** Rate of the pcm16 mono audio it takes and gives back. */
@@ -25,14 +25,7 @@ export const ECHO_DEFAULTS: EchoProviderOptions = {
 };
 
 export function echoCapabilities(sampleRate: number): S2SCapabilities {
-  return {
-    input: { encoding: ['pcm16'], sampleRate: [sampleRate], channels: [1] },
-    output: { encoding: 'pcm16', sampleRate, channels: 1 },
-    tools: false,
-    serverVad: true,
-    transcripts: false,
-    interruption: true,
-  };
+  return stubCapabilities(sampleRate, { tools: false, transcripts: false });
 }
 
 /**

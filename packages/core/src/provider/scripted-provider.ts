@@ -3,7 +3,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { EnergyTurnOptions } from './energy-turn-detector.js';
 import type { ConversationContext, S2SCapabilities, S2SProvider, S2SSession, StartSessionOptions } from './s2s.js';
 import { type CompiledScript, compileScript, loadScriptFile, type ScriptTurn } from './script.js';
-import { type ReplyPart, StubSession, type StubSessionSettings } from './stub-session.js';
+import { type ReplyPart, StubSession, type StubSessionSettings, stubCapabilities } from './stub-session.js';
 
 export interface ScriptedProviderOptions {
   readonly sampleRate: number;
@@ -29,14 +29,7 @@ export const SCRIPTED_DEFAULTS: ScriptedProviderOptions = {
 export type ScriptSource = { readonly script: readonly ScriptTurn[] } | { readonly scriptFile: string };
 
 export function scriptedCapabilities(sampleRate: number): S2SCapabilities {
-  return {
-    input: { encoding: ['pcm16'], sampleRate: [sampleRate], channels: [1] },
-    output: { encoding: 'pcm16', sampleRate, channels: 1 },
-    tools: true,
-    serverVad: true,
-    transcripts: true,
-    interruption: true,
-  };
+  return stubCapabilities(sampleRate, { tools: true, transcripts: true });
 }
 
 /**

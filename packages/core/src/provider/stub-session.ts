@@ -16,6 +16,20 @@ import {
 import { TurnRecorder } from './turn-recorder.js';
 
 /** What every stub session is configured with. */
+/** What the stub providers declare: pcm16 mono at one rate in and out, their own turn detection. */
+export function stubCapabilities(
+  sampleRate: number,
+  features: { tools: boolean; transcripts: boolean },
+): S2SCapabilities {
+  return {
+    input: { encoding: ['pcm16'], sampleRate: [sampleRate], channels: [1] },
+    output: { encoding: 'pcm16', sampleRate, channels: 1 },
+    serverVad: true,
+    interruption: true,
+    ...features,
+  };
+}
+
 export interface StubSessionSettings {
   readonly providerName: string;
   readonly id: string;

@@ -531,16 +531,7 @@ export class MockConnection {
       content: [],
       audioBytes: 0,
     };
-    const previous = this.lastItemId();
-    run.output.push(item);
-    this.items.push(item);
-    this.send({
-      type: 'response.output_item.added',
-      response_id: run.id,
-      output_index: outputIndex,
-      item: renderItem(this.deps.protocol, item),
-    });
-    this.announceItem(item, previous, false);
+    const previous = this.addOutputItem(run, item, outputIndex);
     const ids = { response_id: run.id, item_id: item.id, output_index: outputIndex, content_index: 0 };
     this.send({
       type: 'response.content_part.added',
@@ -622,16 +613,7 @@ export class MockConnection {
       arguments: '',
       audioBytes: 0,
     };
-    const previous = this.lastItemId();
-    run.output.push(item);
-    this.items.push(item);
-    this.send({
-      type: 'response.output_item.added',
-      response_id: run.id,
-      output_index: outputIndex,
-      item: renderItem(this.deps.protocol, item),
-    });
-    this.announceItem(item, previous, false);
+    const previous = this.addOutputItem(run, item, outputIndex);
     const ids = { response_id: run.id, item_id: item.id, output_index: outputIndex, call_id: item.call_id };
     for (let i = 0; i < argumentsText.length; i += 16) {
       this.send({ type: 'response.function_call_arguments.delta', ...ids, delta: argumentsText.slice(i, i + 16) });
@@ -727,6 +709,21 @@ export class MockConnection {
   // ---- rendering ----------------------------------------------------------------------------
 
   /** GA: `conversation.item.added` (+ `.done` when complete); beta: `conversation.item.created`. */
+  /** A new item of a response: into the output and the conversation, then announced; returns the item before it. */
+  private addOutputItem(run: ResponseRun, item: Item, outputIndex: number): string | null {
+    const previous = this.lastItemId();
+    run.output.push(item);
+    this.items.push(item);
+    this.send({
+      type: 'response.output_item.added',
+      response_id: run.id,
+      output_index: outputIndex,
+      item: renderItem(this.deps.protocol, item),
+    });
+    this.announceItem(item, previous, false);
+    return previous;
+  }
+
   private announceItem(item: Item, previous: string | null, complete: boolean): void {
     if (this.deps.protocol === 'beta') {
       this.send({
