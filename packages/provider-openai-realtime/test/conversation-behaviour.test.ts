@@ -135,7 +135,7 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
       .build();
     const run = startRun(graph);
     // The source loops forever: only the idle policy can end this pipeline.
-    await finishWithin(run, 6000);
+    await finishWithin(run, 12_000);
     const { events } = run;
     expect(run.pipeline.state).toBe('stopped');
     expect(errorsOf(events)).toEqual([]);
