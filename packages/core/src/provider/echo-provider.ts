@@ -1,18 +1,18 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { EnergyTurnOptions } from './energy-turn-detector.js';
 import type { ConversationContext, S2SCapabilities, S2SProvider, S2SSession, StartSessionOptions } from './s2s.js';
-import { StubSession, type StubSessionSettings, stubCapabilities, type UserTurn } from './stub-session.js';
+import {
+  type StubProviderOptions,
+  StubSession,
+  type StubSessionSettings,
+  stubCapabilities,
+  stubSessionSettings,
+  type UserTurn,
+} from './stub-session.js';
 
-export interface EchoProviderOptions {
+export interface EchoProviderOptions extends StubProviderOptions {
   /** Rate of the pcm16 mono audio it takes and gives back. */
   readonly sampleRate: number;
-  readonly latencyMs: number;
-  readonly realtime: boolean;
   /** Audio kept from before the detected start of speech, so the first syllable is not clipped. */
   readonly prerollMs: number;
-  readonly maxTurnMs: number;
-  readonly turnDetection: EnergyTurnOptions;
-  readonly scheduler?: SchedulerLike;
 }
 
 export const ECHO_DEFAULTS: EchoProviderOptions = {
@@ -44,22 +44,8 @@ export class EchoProvider implements S2SProvider {
   }
 
   async startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession> {
-    const { scheduler = asyncScheduler, ...o } = this.options;
-    return new EchoSession(
-      {
-        providerName: this.name,
-        id: `echo-${++this.sessions}`,
-        capabilities: this.capabilities,
-        scheduler,
-        latencyMs: o.latencyMs,
-        realtime: o.realtime,
-        turnDetection: o.turnDetection,
-        maxTurnMs: o.maxTurnMs,
-        tools: context.tools ?? [],
-        signal: options?.signal,
-      },
-      o.prerollMs,
-    );
+    const settings = stubSessionSettings(this, `echo-${++this.sessions}`, this.options, context, options);
+    return new EchoSession(settings, this.options.prerollMs);
   }
 }
 

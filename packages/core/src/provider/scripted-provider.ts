@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { EnergyTurnOptions } from './energy-turn-detector.js';
 import type { ConversationContext, S2SCapabilities, S2SProvider, S2SSession, StartSessionOptions } from './s2s.js';
 import { type CompiledScript, compileScript, loadScriptFile, type ScriptTurn } from './script.js';
-import { type ReplyPart, StubSession, type StubSessionSettings, stubCapabilities } from './stub-session.js';
+import {
+  type ReplyPart,
+  type StubProviderOptions,
+  StubSession,
+  type StubSessionSettings,
+  stubCapabilities,
+  stubSessionSettings,
+} from './stub-session.js';
 
-export interface ScriptedProviderOptions {
+export interface ScriptedProviderOptions extends StubProviderOptions {
   readonly sampleRate: number;
-  readonly latencyMs: number;
-  readonly realtime: boolean;
   /** Start over when the script runs out (otherwise later turns get no reply). */
   readonly loop: boolean;
-  readonly maxTurnMs: number;
-  readonly turnDetection: EnergyTurnOptions;
-  readonly scheduler?: SchedulerLike;
 }
 
 export const SCRIPTED_DEFAULTS: ScriptedProviderOptions = {
@@ -65,23 +65,8 @@ export class ScriptedProvider implements S2SProvider {
   }
 
   async startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession> {
-    const { scheduler = asyncScheduler, loop, ...o } = this.options;
-    return new ScriptedSession(
-      {
-        providerName: this.name,
-        id: `scripted-${++this.sessions}`,
-        capabilities: this.capabilities,
-        scheduler,
-        latencyMs: o.latencyMs,
-        realtime: o.realtime,
-        turnDetection: o.turnDetection,
-        maxTurnMs: o.maxTurnMs,
-        tools: context.tools ?? [],
-        signal: options?.signal,
-      },
-      this.script,
-      loop,
-    );
+    const settings = stubSessionSettings(this, `scripted-${++this.sessions}`, this.options, context, options);
+    return new ScriptedSession(settings, this.script, this.options.loop);
   }
 }
 

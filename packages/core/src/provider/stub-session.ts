@@ -1,16 +1,27 @@
-import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith } from 'rxjs';
+import {
+  asyncScheduler,
+  defer,
+  type Observable,
+  of,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  startWith,
+} from 'rxjs';
 import { formatToString } from '../audio-format.js';
 import { capsMismatches, capsToString } from '../caps.js';
 import type { AudioFrame, ResponseStatus } from '../frames.js';
 import { EnergyTurnDetector, type EnergyTurnOptions } from './energy-turn-detector.js';
 import { iterateObservable } from './event-iterator.js';
 import {
+  type ConversationContext,
   type InterruptOptions,
   type InterruptResult,
   type S2SCapabilities,
   S2SError,
   type S2SEvent,
   type S2SSession,
+  type StartSessionOptions,
   type ToolSpec,
 } from './s2s.js';
 import { TurnRecorder } from './turn-recorder.js';
@@ -45,6 +56,37 @@ export interface StubSessionSettings {
   /** Tools the session offers (from the context); a scripted call to another one is reported. */
   readonly tools: readonly ToolSpec[];
   readonly signal?: AbortSignal;
+}
+
+/** Options both stub providers take. */
+export interface StubProviderOptions {
+  readonly latencyMs: number;
+  readonly realtime: boolean;
+  readonly maxTurnMs: number;
+  readonly turnDetection: EnergyTurnOptions;
+  readonly scheduler?: SchedulerLike;
+}
+
+/** The settings of a stub provider's next session. */
+export function stubSessionSettings(
+  provider: { readonly name: string; readonly capabilities: S2SCapabilities },
+  id: string,
+  options: StubProviderOptions,
+  context: ConversationContext,
+  start?: StartSessionOptions,
+): StubSessionSettings {
+  return {
+    providerName: provider.name,
+    id,
+    capabilities: provider.capabilities,
+    scheduler: options.scheduler ?? asyncScheduler,
+    latencyMs: options.latencyMs,
+    realtime: options.realtime,
+    turnDetection: options.turnDetection,
+    maxTurnMs: options.maxTurnMs,
+    tools: context.tools ?? [],
+    signal: start?.signal,
+  };
 }
 
 /** One piece of a stub's reply, played in order. */
