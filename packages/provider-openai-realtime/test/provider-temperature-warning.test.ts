@@ -37,6 +37,6 @@ describe('temperature, which only the beta protocol has', () => {
     const beta = new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl: server.baseUrl, protocol: 'beta' });
     await (await beta.startSession({}, { logger })).close();
     const betaUpdate = server.received.filter((r) => r.event.type === 'session.update').at(-1);
-    expect((betaUpdate?.event.session as { temperature?: number }).temperature).toBe(0.8);
+    expect((betaUpdate?.event.session as { temperature?: number } | undefined)?.temperature).toBe(0.8);
   });
 });
