@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { g711Decode, g711Encode, readWav } from '../packages/nodes-audio/dist/index.js';
+import { keep, report, timeEach } from './support.mjs';
 
 const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));
 const prism = require('prism-media');
@@ -34,32 +35,6 @@ function mulawReferenceDecode(byte) {
   return u & 0x80 ? 0x84 - t : t - 0x84;
 }
 
-let sink = 0;
-/** Best of `runs` (after a warm-up), in microseconds per item. */
-function timeEach(items, fn, runs = 5) {
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r <= runs; r++) {
-    const t0 = performance.now();
-    for (const item of items) sink += fn(item);
-    if (r > 0) best = Math.min(best, performance.now() - t0);
-  }
-  return (best * 1000) / items.length;
-}
-
-const round = (v, digits = 3) => Number(v.toFixed(digits));
-const line = (bench, subject, value, unit, baseline, baselineValue) =>
-  console.log(
-    JSON.stringify({
-      bench,
-      subject,
-      value: round(value),
-      unit,
-      baseline,
-      baselineValue: round(baselineValue),
-      ratio: round(value / baselineValue),
-    }),
-  );
-
 const { samples } = await readWav(fixture('two-turns-8k-mulaw.wav'), 'pcm16');
 const frames = [];
 for (let r = 0; r < 20; r++)
@@ -67,34 +42,42 @@ for (let r = 0; r < 20; r++)
 const out = new Uint8Array(160);
 const back = new Int16Array(160);
 
-const encodeTable = timeEach(frames, (f) => g711Encode('mulaw', f, out)[0]);
-const encodeReference = timeEach(frames, (f) => {
-  for (let i = 0; i < f.length; i++) out[i] = mulawReference(f[i]);
-  return out[0];
-});
-line(
-  'g711',
-  'mulaw encode (tables), 20 ms @ 8 kHz',
-  encodeTable,
-  'us/frame',
-  'reference algorithm per sample',
-  encodeReference,
+const encodeTable = timeEach(frames, (f) => g711Encode('mulaw', f, out)[0], 5);
+const encodeReference = timeEach(
+  frames,
+  (f) => {
+    for (let i = 0; i < f.length; i++) out[i] = mulawReference(f[i]);
+    return out[0];
+  },
+  5,
 );
+report({
+  bench: 'g711',
+  subject: 'mulaw encode (tables), 20 ms @ 8 kHz',
+  value: encodeTable,
+  unit: 'us/frame',
+  baseline: 'reference algorithm per sample',
+  baselineValue: encodeReference,
+});
 
 const encoded = frames.map((f) => g711Encode('mulaw', f));
-const decodeTable = timeEach(encoded, (f) => g711Decode('mulaw', f, back)[0]);
-const decodeReference = timeEach(encoded, (f) => {
-  for (let i = 0; i < f.length; i++) back[i] = mulawReferenceDecode(f[i]);
-  return back[0];
-});
-line(
-  'g711',
-  'mulaw decode (tables), 20 ms @ 8 kHz',
-  decodeTable,
-  'us/frame',
-  'reference algorithm per sample',
-  decodeReference,
+const decodeTable = timeEach(encoded, (f) => g711Decode('mulaw', f, back)[0], 5);
+const decodeReference = timeEach(
+  encoded,
+  (f) => {
+    for (let i = 0; i < f.length; i++) back[i] = mulawReferenceDecode(f[i]);
+    return back[0];
+  },
+  5,
 );
+report({
+  bench: 'g711',
+  subject: 'mulaw decode (tables), 20 ms @ 8 kHz',
+  value: decodeTable,
+  unit: 'us/frame',
+  baseline: 'reference algorithm per sample',
+  baselineValue: decodeReference,
+});
 
 /** ffmpeg decoding a WAV to s16le through prism-media, in ms per file. */
 function ffmpegDecode(path) {
@@ -116,19 +99,17 @@ let readerBest = Number.POSITIVE_INFINITY;
 let ffmpegBest = Number.POSITIVE_INFINITY;
 for (let r = 0; r < 5; r++) {
   const t0 = performance.now();
-  sink += (await readWav(wav, 'pcm16')).samples.length;
+  keep((await readWav(wav, 'pcm16')).samples.length);
   readerBest = Math.min(readerBest, performance.now() - t0);
   const [ms, bytes] = await ffmpegDecode(wav);
-  sink += bytes;
+  keep(bytes);
   ffmpegBest = Math.min(ffmpegBest, ms);
 }
-line(
-  'wav-read',
-  'readWav 9.2 s 48 kHz stereo pcm16',
-  readerBest,
-  'ms/file',
-  'ffmpeg via prism-media to s16le',
-  ffmpegBest,
-);
-
-if (sink === 0.5) console.error('unreachable');
+report({
+  bench: 'wav-read',
+  subject: 'readWav 9.2 s 48 kHz stereo pcm16',
+  value: readerBest,
+  unit: 'ms/file',
+  baseline: 'ffmpeg via prism-media to s16le',
+  baselineValue: ffmpegBest,
+});

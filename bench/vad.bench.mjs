@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { runNode } from '../packages/core/dist/testing/index.js';
 import { EnergyVad, SileroVad, sileroModelPath, vadEnergy } from '../packages/nodes-audio/dist/index.js';
+import { report, timeEach } from './support.mjs';
 
 const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));
 const ort = require('onnxruntime-node');
@@ -36,35 +37,6 @@ async function timeEachAsync(items, fn, runs = 3) {
   return (best * 1000) / items.length;
 }
 
-/** Sum of what the timed functions return, so that no call can be optimised away. */
-let sink = 0;
-
-/** Best of `runs` of the synchronous `fn` over all items (after one warm-up run), in microseconds per item. */
-function timeEach(items, fn, runs = 3) {
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r <= runs; r++) {
-    const t0 = performance.now();
-    for (const item of items) sink += fn(item);
-    if (r > 0) best = Math.min(best, performance.now() - t0);
-  }
-  return (best * 1000) / items.length;
-}
-
-const round = (v, digits = 2) => Number(v.toFixed(digits));
-const line = (bench, subject, value, unit, baseline, baselineValue, target) =>
-  console.log(
-    JSON.stringify({
-      bench,
-      subject,
-      value: round(value),
-      unit,
-      baseline,
-      baselineValue: round(baselineValue),
-      ratio: round(value / baselineValue, 3),
-      ...(target ? { target } : {}),
-    }),
-  );
-
 const audio = speech();
 
 // Silero: 32 ms windows at 16 kHz.
@@ -88,15 +60,16 @@ const audio = speech();
   await timeEachAsync(items.slice(0, 100), raw, 1);
   const baseline = await timeEachAsync(items, raw);
   await session.release();
-  line(
-    'silero vad time per 32 ms window',
-    'SileroVad.probability',
-    ours,
-    'us',
-    'onnxruntime session.run, default options',
-    baseline,
-    '< 300 us',
-  );
+  report({
+    bench: 'silero vad time per 32 ms window',
+    subject: 'SileroVad.probability',
+    value: ours,
+    unit: 'us',
+    baseline: 'onnxruntime session.run, default options',
+    baselineValue: baseline,
+    target: '< 300 us',
+    digits: 2,
+  });
 }
 
 // Energy VAD: 20 ms frames at 16 kHz.
@@ -118,7 +91,15 @@ const audio = speech();
     steadyMs: 600,
   });
   const classifier = timeEach(frames, (w) => (vad.classify(w, 20).start ? 1 : 0));
-  line('energy vad time per 20 ms frame', 'EnergyVad.classify', classifier, 'us', 'bare RMS loop', baseline);
+  report({
+    bench: 'energy vad time per 20 ms frame',
+    subject: 'EnergyVad.classify',
+    value: classifier,
+    unit: 'us',
+    baseline: 'bare RMS loop',
+    baselineValue: baseline,
+    digits: 2,
+  });
 
   const format = { encoding: 'f32', sampleRate: 16000, channels: 1 };
   const audioFrames = frames.map((samples, i) => ({ kind: 'audio', timestamp: i * 20, format, samples }));
@@ -129,14 +110,14 @@ const audio = speech();
     await h.collect('audio');
     best = Math.min(best, performance.now() - t0);
   }
-  line(
-    'energy vad time per 20 ms frame',
-    'audio.vad-energy node (framing, events)',
-    (best * 1000) / audioFrames.length,
-    'us',
-    'bare RMS loop',
-    baseline,
-  );
+  report({
+    bench: 'energy vad time per 20 ms frame',
+    subject: 'audio.vad-energy node (framing, events)',
+    value: (best * 1000) / audioFrames.length,
+    unit: 'us',
+    baseline: 'bare RMS loop',
+    baselineValue: baseline,
+    digits: 2,
+  });
 }
 
-if (!Number.isFinite(sink)) throw new Error(`vad bench: timed functions returned a non-finite sum (${sink})`);
