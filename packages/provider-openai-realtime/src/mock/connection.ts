@@ -585,18 +585,7 @@ export class MockConnection {
     }
     run.outputTokens += sentWords;
     item.status = run.cancelReason ? 'incomplete' : 'completed';
-    this.send({
-      type: 'response.output_item.done',
-      response_id: run.id,
-      output_index: outputIndex,
-      item: renderItem(this.deps.protocol, item),
-    });
-    if (this.deps.protocol === 'ga')
-      this.send({
-        type: 'conversation.item.done',
-        previous_item_id: previous,
-        item: renderItem(this.deps.protocol, item),
-      });
+    this.finishOutputItem(run, item, outputIndex, previous);
     return false;
   }
 
@@ -622,18 +611,7 @@ export class MockConnection {
     item.status = 'completed';
     run.outputTokens += Math.ceil(argumentsText.length / 4);
     this.send({ type: 'response.function_call_arguments.done', ...ids, name, arguments: argumentsText });
-    this.send({
-      type: 'response.output_item.done',
-      response_id: run.id,
-      output_index: outputIndex,
-      item: renderItem(this.deps.protocol, item),
-    });
-    if (this.deps.protocol === 'ga')
-      this.send({
-        type: 'conversation.item.done',
-        previous_item_id: previous,
-        item: renderItem(this.deps.protocol, item),
-      });
+    this.finishOutputItem(run, item, outputIndex, previous);
   }
 
   private cancel(run: ResponseRun, reason: 'turn_detected' | 'client_cancelled'): void {
@@ -709,6 +687,15 @@ export class MockConnection {
   // ---- rendering ----------------------------------------------------------------------------
 
   /** GA: `conversation.item.added` (+ `.done` when complete); beta: `conversation.item.created`. */
+  /** A finished item of a response: `response.output_item.done`, and in GA `conversation.item.done`. */
+  private finishOutputItem(run: ResponseRun, item: Item, outputIndex: number, previous: string | null): void {
+    const rendered = renderItem(this.deps.protocol, item);
+    this.send({ type: 'response.output_item.done', response_id: run.id, output_index: outputIndex, item: rendered });
+    if (this.deps.protocol === 'ga') {
+      this.send({ type: 'conversation.item.done', previous_item_id: previous, item: rendered });
+    }
+  }
+
   /** A new item of a response: into the output and the conversation, then announced; returns the item before it. */
   private addOutputItem(run: ResponseRun, item: Item, outputIndex: number): string | null {
     const previous = this.lastItemId();
