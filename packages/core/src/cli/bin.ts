@@ -4,15 +4,13 @@ import { EXIT } from './exit-codes.js';
 import { processIo } from './io.js';
 import { main } from './main.js';
 
-/** A node that leaves a handle open must not keep a finished command alive for ever. */
-const EXIT_GRACE_MS = 2000;
-
-function exitWith(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
-}
-
-main(process.argv.slice(2), processIo()).then(exitWith, (error: unknown) => {
-  process.stderr.write(`beluga: ${errorMessage(error)}\n`);
-  exitWith(EXIT.failed);
-});
+// No forced exit: a finished run leaves no handle open, and the CLI tests would hang if one did.
+main(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`beluga: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);
