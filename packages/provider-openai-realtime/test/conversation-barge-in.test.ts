@@ -1,9 +1,7 @@
-import { GraphBuilder } from '@beluga-voice/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
 import {
   concatSamples,
-  conversationRegistry,
   errorsOf,
   finishWithin,
   fixture16k,
@@ -11,12 +9,12 @@ import {
   marksNamed,
   metricsNamed,
   type Run,
-  recordingSink,
   type SinkLog,
   silence16k,
   sinkLog,
   startRun,
   tempFolder,
+  voicePipeline,
   writeWav,
 } from './support/conversation-pipeline.js';
 
@@ -147,19 +145,17 @@ describe('barge-in while a long reply is queued in the pacer', () => {
     // The whole reply arrives at once: the provider is done with it, all of it waits in the pacer.
     mock = await longThenShort(0);
     const log = sinkLog();
-    const graph = new GraphBuilder(conversationRegistry(), 'barge-in-server-vad')
-      .node('mic', 'audio.file-source', { path: input, pace: 'realtime' })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node('agent', 'provider.openai-realtime', {
+    const graph = voicePipeline('barge-in-server-vad', {
+      input,
+      agent: {
         apiKey: KEY,
         baseUrl: mock.baseUrl,
         inputTranscription: false,
         turnDetection: { type: 'server_vad' },
-      })
-      .node('pace', 'audio.pace', { bufferMs: 10_000 })
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'up', 'agent', 'pace', 'rec')
-      .build();
+      },
+      pace: { bufferMs: 10_000 },
+      log,
+    }).build();
     const run = startRun(graph);
     await finishWithin(run, 20_000);
 
@@ -177,20 +173,18 @@ describe('barge-in while a long reply is queued in the pacer', () => {
     // so the client cancels it and its late audio is in flight.
     mock = await longThenShort(10);
     const log = sinkLog();
-    const graph = new GraphBuilder(conversationRegistry(), 'barge-in-local-vad')
-      .node('mic', 'audio.file-source', { path: input, pace: 'realtime' })
-      .node('vad', 'audio.vad-energy')
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node('agent', 'provider.openai-realtime', {
+    const graph = voicePipeline('barge-in-local-vad', {
+      input,
+      vad: {},
+      agent: {
         apiKey: KEY,
         baseUrl: mock.baseUrl,
         inputTranscription: false,
         turnDetection: { type: 'none' },
-      })
-      .node('pace', 'audio.pace', { bufferMs: 10_000 })
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'vad', 'up', 'agent', 'pace', 'rec')
-      .build();
+      },
+      pace: { bufferMs: 10_000 },
+      log,
+    }).build();
     const run = startRun(graph);
     await finishWithin(run, 20_000);
 

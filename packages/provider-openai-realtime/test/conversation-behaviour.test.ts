@@ -1,21 +1,19 @@
-import { GraphBuilder } from '@beluga-voice/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
 import {
   concatSamples,
-  conversationRegistry,
   errorsOf,
   finishWithin,
   fixture16k,
   fixturePath,
   framesOf,
-  recordingSink,
   type SinkLog,
   silence16k,
   sinkLog,
   startRun,
   tempFolder,
   until,
+  voicePipeline,
   warningsCoded,
   writeWav,
 } from './support/conversation-pipeline.js';
@@ -68,19 +66,12 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
       },
     });
     const log = sinkLog();
-    const graph = new GraphBuilder(conversationRegistry(), 'false-interruption')
-      .node('mic', 'audio.file-source', { path: withCough, pace: 'realtime' })
-      .node('vad', 'audio.vad-energy', { minSilenceMs: 200 })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node(
-        'agent',
-        'provider.openai-realtime',
-        agentConfig(mock, { turnDetection: { type: 'none' }, conversation: { falseInterruptionMs: 1000 } }),
-      )
-      .node('pace', 'audio.pace')
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'vad', 'up', 'agent', 'pace', 'rec')
-      .build();
+    const graph = voicePipeline('false-interruption', {
+      input: withCough,
+      vad: { minSilenceMs: 200 },
+      agent: agentConfig(mock, { turnDetection: { type: 'none' }, conversation: { falseInterruptionMs: 1000 } }),
+      log,
+    }).build();
     const run = startRun(graph);
     await finishWithin(run, 20_000);
     const { events } = run;
@@ -118,21 +109,15 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
 
   it("idle timeout with idleAction 'end': warns and ends the pipeline when the user says nothing", async () => {
     mock = await startMockServer({ apiKey: KEY });
-    const graph = new GraphBuilder(conversationRegistry(), 'idle-end')
-      .node('mic', 'audio.file-source', { path: quiet, pace: 'realtime', loop: true })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node(
-        'agent',
-        'provider.openai-realtime',
-        agentConfig(mock, {
-          turnDetection: { type: 'server_vad' },
-          conversation: { idleTimeoutMs: 1000, idleAction: 'end' },
-        }),
-      )
-      .node('pace', 'audio.pace')
-      .node('rec', recordingSink, { log: sinkLog() })
-      .chain('mic', 'up', 'agent', 'pace', 'rec')
-      .build();
+    const graph = voicePipeline('idle-end', {
+      input: quiet,
+      loop: true,
+      agent: agentConfig(mock, {
+        turnDetection: { type: 'server_vad' },
+        conversation: { idleTimeoutMs: 1000, idleAction: 'end' },
+      }),
+      log: sinkLog(),
+    }).build();
     const run = startRun(graph);
     // The source loops forever: only the idle policy can end this pipeline.
     await finishWithin(run, 12_000);
@@ -155,21 +140,15 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
     });
     const log = sinkLog();
     const prompt = 'The user has been quiet for a while: check whether they are still there.';
-    const graph = new GraphBuilder(conversationRegistry(), 'idle-prompt')
-      .node('mic', 'audio.file-source', { path: quiet, pace: 'realtime', loop: true })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node(
-        'agent',
-        'provider.openai-realtime',
-        agentConfig(mock, {
-          turnDetection: { type: 'server_vad' },
-          conversation: { idleTimeoutMs: 800, idleAction: 'prompt', idlePrompt: prompt },
-        }),
-      )
-      .node('pace', 'audio.pace')
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'up', 'agent', 'pace', 'rec')
-      .build();
+    const graph = voicePipeline('idle-prompt', {
+      input: quiet,
+      loop: true,
+      agent: agentConfig(mock, {
+        turnDetection: { type: 'server_vad' },
+        conversation: { idleTimeoutMs: 800, idleAction: 'prompt', idlePrompt: prompt },
+      }),
+      log,
+    }).build();
     const run = startRun(graph);
     try {
       await until(() => framesOf(run.events, 'agent', 'response-done').length > 0, 5000, 'a reply to the idle prompt');
@@ -193,21 +172,14 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
     });
     mock.injectFault({ type: 'slow', firstAudioLatencyMs: 2500 });
     const log = sinkLog();
-    const graph = new GraphBuilder(conversationRegistry(), 'stall-report')
-      .node('mic', 'audio.file-source', { path: fixturePath('single-utterance-16k.wav'), pace: 'realtime' })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node(
-        'agent',
-        'provider.openai-realtime',
-        agentConfig(mock, {
-          turnDetection: { type: 'server_vad' },
-          conversation: { stallTimeoutMs: 800, stallAction: 'report' },
-        }),
-      )
-      .node('pace', 'audio.pace')
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'up', 'agent', 'pace', 'rec')
-      .build();
+    const graph = voicePipeline('stall-report', {
+      input: fixturePath('single-utterance-16k.wav'),
+      agent: agentConfig(mock, {
+        turnDetection: { type: 'server_vad' },
+        conversation: { stallTimeoutMs: 800, stallAction: 'report' },
+      }),
+      log,
+    }).build();
     const run = startRun(graph);
     await finishWithin(run, 15_000);
     const { events } = run;
@@ -232,21 +204,14 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
     });
     mock.injectFault({ type: 'slow', firstAudioLatencyMs: 2500 });
     const log = sinkLog();
-    const graph = new GraphBuilder(conversationRegistry(), 'stall-cancel')
-      .node('mic', 'audio.file-source', { path: fixturePath('single-utterance-16k.wav'), pace: 'realtime' })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node(
-        'agent',
-        'provider.openai-realtime',
-        agentConfig(mock, {
-          turnDetection: { type: 'server_vad' },
-          conversation: { stallTimeoutMs: 800, stallAction: 'cancel' },
-        }),
-      )
-      .node('pace', 'audio.pace')
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'up', 'agent', 'pace', 'rec')
-      .build();
+    const graph = voicePipeline('stall-cancel', {
+      input: fixturePath('single-utterance-16k.wav'),
+      agent: agentConfig(mock, {
+        turnDetection: { type: 'server_vad' },
+        conversation: { stallTimeoutMs: 800, stallAction: 'cancel' },
+      }),
+      log,
+    }).build();
     const run = startRun(graph);
     await finishWithin(run, 15_000);
     const { events } = run;

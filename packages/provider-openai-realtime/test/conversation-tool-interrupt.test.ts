@@ -1,22 +1,20 @@
-import { GraphBuilder } from '@beluga-voice/core';
 import { defineTool } from '@beluga-voice/nodes-tools';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
 import {
   concatSamples,
-  conversationRegistry,
   errorsOf,
   finishWithin,
   fixture16k,
   framesOf,
   marksNamed,
   metricsNamed,
-  recordingSink,
   silence16k,
   sinkLog,
   startRun,
   tempFolder,
+  voicePipeline,
   warningsCoded,
   writeWav,
 } from './support/conversation-pipeline.js';
@@ -89,19 +87,12 @@ describe('a tool call interrupted by the user mid-conversation', () => {
     });
     const { tool, calls } = slowLookup();
     const log = sinkLog();
-    const graph = new GraphBuilder(conversationRegistry(), 'tool-interrupt')
-      .node('mic', 'audio.file-source', { path: input, pace: 'realtime' })
-      .node('up', 'audio.resample', { sampleRate: 24000 })
-      .node('agent', 'provider.openai-realtime', {
-        apiKey: KEY,
-        baseUrl: mock.baseUrl,
-        inputTranscription: false,
-        turnDetection: { type: 'server_vad' },
-      })
+    const graph = voicePipeline('tool-interrupt', {
+      input,
+      agent: { apiKey: KEY, baseUrl: mock.baseUrl, inputTranscription: false, turnDetection: { type: 'server_vad' } },
+      log,
+    })
       .node('tools', 'tools.router', { tools: [tool] })
-      .node('pace', 'audio.pace')
-      .node('rec', recordingSink, { log })
-      .chain('mic', 'up', 'agent', 'pace', 'rec')
       .link('agent.toolCalls', 'tools.calls')
       .feedback('tools.results', 'agent.toolResults')
       .build();

@@ -11,6 +11,7 @@ import {
   defineNode,
   type Frame,
   type Graph,
+  GraphBuilder,
   Registry,
   type RunningPipeline,
   readWav,
@@ -139,6 +140,37 @@ export const recordingSink = defineNode({
 export function conversationRegistry(): Registry {
   const all = [...coreNodes, ...audioNodes, ...toolNodes, ...openaiNodes, recordingSink] as unknown as AnyNodeSpec[];
   return new Registry(all);
+}
+
+export interface VoicePipelineOptions {
+  /** A 16 kHz WAV played in real time. */
+  readonly input: string;
+  readonly loop?: boolean;
+  /** Config of an `audio.vad-energy` node between the source and the resampler (local turn detection). */
+  readonly vad?: Record<string, unknown>;
+  readonly agent: Record<string, unknown>;
+  readonly pace?: Record<string, unknown>;
+  readonly log: SinkLog;
+}
+
+/**
+ * The pipeline most conversation tests run: file source (real time) → [energy VAD] → 24 kHz →
+ * `provider.openai-realtime` ("agent") → `audio.pace` ("pace") → recording sink ("rec").
+ * Returned unbuilt, so a test can add nodes and links.
+ */
+export function voicePipeline(name: string, options: VoicePipelineOptions): GraphBuilder {
+  const builder = new GraphBuilder(conversationRegistry(), name).node('mic', 'audio.file-source', {
+    path: options.input,
+    pace: 'realtime',
+    ...(options.loop ? { loop: true } : {}),
+  });
+  if (options.vad) builder.node('vad', 'audio.vad-energy', options.vad);
+  return builder
+    .node('up', 'audio.resample', { sampleRate: 24000 })
+    .node('agent', 'provider.openai-realtime', options.agent)
+    .node('pace', 'audio.pace', options.pace)
+    .node('rec', recordingSink, { log: options.log })
+    .chain('mic', ...(options.vad ? ['vad'] : []), 'up', 'agent', 'pace', 'rec');
 }
 
 export interface Run {
