@@ -165,24 +165,29 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
     expect(heardMs(log, reply.responseId)).toBeCloseTo(SHORT_REPLY.durationMs, 6);
   });
 
-  it("stalled provider with stallAction 'report': warns while the response is silent, then plays it when it comes", async () => {
+  /** One user turn whose reply sends nothing for 2.5 s, watched with an 800 ms stall timeout. */
+  async function stalledTurn(stallAction: 'report' | 'cancel') {
     mock = await startMockServer({
       apiKey: KEY,
       script: { replies: [{ text: 'Late.', audio: { tone: SHORT_REPLY } }] },
     });
     mock.injectFault({ type: 'slow', firstAudioLatencyMs: 2500 });
     const log = sinkLog();
-    const graph = voicePipeline('stall-report', {
+    const graph = voicePipeline(`stall-${stallAction}`, {
       input: fixturePath('single-utterance-16k.wav'),
       agent: agentConfig(mock, {
         turnDetection: { type: 'server_vad' },
-        conversation: { stallTimeoutMs: 800, stallAction: 'report' },
+        conversation: { stallTimeoutMs: 800, stallAction },
       }),
       log,
     }).build();
     const run = startRun(graph);
     await finishWithin(run, 15_000);
-    const { events } = run;
+    return { run, log, events: run.events };
+  }
+
+  it("stalled provider with stallAction 'report': warns while the response is silent, then plays it when it comes", async () => {
+    const { events, log } = await stalledTurn('report');
     expect(errorsOf(events)).toEqual([]);
     const start = framesOf(events, 'agent', 'response-start')[0];
     const stalled = warningsCoded(events, 'provider-stalled');
@@ -198,23 +203,7 @@ describe('conversation behaviour of provider.openai-realtime in a pipeline', () 
   });
 
   it("stalled provider with stallAction 'cancel': warns, cancels the silent response and the session carries on", async () => {
-    mock = await startMockServer({
-      apiKey: KEY,
-      script: { replies: [{ text: 'Too late.', audio: { tone: SHORT_REPLY } }] },
-    });
-    mock.injectFault({ type: 'slow', firstAudioLatencyMs: 2500 });
-    const log = sinkLog();
-    const graph = voicePipeline('stall-cancel', {
-      input: fixturePath('single-utterance-16k.wav'),
-      agent: agentConfig(mock, {
-        turnDetection: { type: 'server_vad' },
-        conversation: { stallTimeoutMs: 800, stallAction: 'cancel' },
-      }),
-      log,
-    }).build();
-    const run = startRun(graph);
-    await finishWithin(run, 15_000);
-    const { events } = run;
+    const { run, events, log } = await stalledTurn('cancel');
     expect(errorsOf(events)).toEqual([]);
     expect(run.pipeline.state).toBe('stopped');
     const stalled = warningsCoded(events, 'provider-stalled');
