@@ -43,8 +43,11 @@ export type OutputPorts<C> = Readonly<Record<string, OutputPortSpec<C>>>;
  */
 export interface InputStream<F extends Frame = Frame> extends Observable<F> {
   readonly linked: boolean;
-  /** Runs `fn` for one frame at a time; the next frame is delivered when the returned promise settles. */
-  process<R>(fn: (frame: F) => R | Promise<R>): Observable<R>;
+  /**
+   * Runs `fn` for one frame at a time; the next frame is delivered once its result is in (a value at
+   * once, a promise when it settles, an observable when it completes, passing on what it emits).
+   */
+  process<R>(fn: (frame: F) => R | Promise<R> | Observable<R>): Observable<R>;
 }
 
 type KindsOf<P> = P extends { kinds: readonly (infer K)[] } ? (K extends FrameKind ? K : never) : never;

@@ -1,4 +1,4 @@
-import { concatMap, defer, from, Observable, type Subscriber } from 'rxjs';
+import { concatMap, defer, from, isObservable, Observable, type Subscriber } from 'rxjs';
 import type { Frame } from '../frames.js';
 import type { InputStream } from '../node.js';
 
@@ -9,7 +9,14 @@ export function inputStreamOf<F extends Frame>(source: Observable<F>, linked = t
     process: InputStream<F>['process'];
   };
   stream.linked = linked;
-  stream.process = <R>(fn: (frame: F) => R | Promise<R>) =>
-    source.pipe(concatMap((frame) => defer(() => from(Promise.resolve(fn(frame))))));
+  stream.process = <R>(fn: (frame: F) => R | Promise<R> | Observable<R>) =>
+    source.pipe(
+      concatMap((frame) =>
+        defer(() => {
+          const result = fn(frame);
+          return isObservable(result) ? result : from(Promise.resolve(result));
+        }),
+      ),
+    );
   return stream;
 }

@@ -1,5 +1,5 @@
 import type { Meter, Tracer } from '@opentelemetry/api';
-import { BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { BusEmission, BusEvent, Logger, LogLevel } from '../bus.js';
 import type { ControlEvent, ControlPlane } from '../control.js';
 import type { Demand, NodeContext } from '../node.js';
@@ -85,11 +85,3 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
   return { ctx, offers, close };
 }
 
-/** Demand that is always ready: for nodes fed by links without the `block` policy. */
-export function alwaysReady(): Demand {
-  return {
-    ready: true,
-    ready$: new BehaviorSubject(true).asObservable(),
-    whenReady: () => Promise.resolve(),
-  };
-}

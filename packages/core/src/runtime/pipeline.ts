@@ -67,8 +67,6 @@ export interface RunningPipeline {
   queueStats(): QueueStats[];
 }
 
-const ZERO_TIME_SCHEDULE = 0;
-
 export class Pipeline implements RunningPipeline {
   readonly name: string;
   private currentState: PipelineState = 'created';
@@ -485,7 +483,7 @@ export class Pipeline implements RunningPipeline {
     }
     this.control$.next(event);
     if (event.type === 'end-session') {
-      this.timers.push(this.scheduleOnce(ZERO_TIME_SCHEDULE, () => void this.stop()));
+      this.timers.push(this.scheduleOnce(0, () => void this.stop()));
     }
   }
 
