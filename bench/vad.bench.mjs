@@ -120,4 +120,3 @@ const audio = speech();
     digits: 2,
   });
 }
-

@@ -84,4 +84,3 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
   };
   return { ctx, offers, close };
 }
-
