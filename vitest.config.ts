@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@beluga-voice\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+      { find: /^@beluga-voice\/core\/conformance$/, replacement: src('core/src/conformance/index.ts') },
       { find: /^@beluga-voice\/core\/nodes$/, replacement: src('core/src/nodes.ts') },
       { find: /^@beluga-voice\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@beluga-voice\/nodes-audio\/nodes$/, replacement: src('nodes-audio/src/nodes.ts') },
