@@ -7,5 +7,6 @@ export {
   type LoadOptions,
   loadPipeline,
   loadPipelineFile,
+  loadPipelineSource,
 } from './loader.js';
 export { graphSpecToYaml, secretVariableName, type ToYamlOptions } from './to-yaml.js';

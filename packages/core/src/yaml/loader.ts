@@ -40,11 +40,27 @@ export interface LoadedPipeline {
   readonly plugins: readonly string[];
   /** Installed node packages that could not be loaded (they only matter if the pipeline uses their types). */
   readonly warnings: readonly string[];
+  /**
+   * Every value that used `${…}`, as written, by `JSON.stringify` of its path in the file
+   * (`["nodes","agent","config","baseUrl"]`): `graphSpecToYaml` writes them back unresolved.
+   */
+  readonly templates: ReadonlyMap<string, string>;
 }
 
 /** Reads, checks and builds a pipeline file, discovering the installed node packages unless given a registry. */
 export async function loadPipelineFile(path: string, options: LoadFileOptions = {}): Promise<LoadedPipeline> {
-  const text = await readFile(path, 'utf8');
+  return loadPipelineSource(await readFile(path, 'utf8'), path, options);
+}
+
+/**
+ * As `loadPipelineFile`, for text read elsewhere (stdin): `file` names it in messages and, unless
+ * `baseDir` is given, gives the folder relative paths start from.
+ */
+export async function loadPipelineSource(
+  text: string,
+  path: string,
+  options: LoadFileOptions = {},
+): Promise<LoadedPipeline> {
   const baseDir = options.baseDir ?? dirname(resolve(path));
   const parsed = parsePipeline(text, path, options.env ?? process.env);
   if (options.registry) return checkPipeline(parsed, { ...options, registry: options.registry, baseDir });
@@ -74,8 +90,17 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
   const { registry, baseDir } = options;
   const issues = [...parsed.issues];
   const { doc, data } = parsed;
+  const templates = parsed.variables.templates;
   if (!doc || !data)
-    return { spec: { nodes: [], links: [] }, issues, registry, baseDir, plugins: parsed.plugins, warnings: [] };
+    return {
+      spec: { nodes: [], links: [] },
+      issues,
+      registry,
+      baseDir,
+      plugins: parsed.plugins,
+      warnings: [],
+      templates,
+    };
   const skipped = new Set<string>();
   const nodes = readNodes(parsed, doc, registry, issues, skipped);
   const hops = new Map<string, LinkDecl>();
@@ -103,6 +128,7 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
     baseDir,
     plugins: parsed.plugins,
     warnings: [],
+    templates,
   };
 }
 

@@ -37,7 +37,13 @@ export function parsePipeline(text: string, file: string, env: Env): ParsedPipel
   });
   const issues: FileIssue[] = [];
   const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
-  const empty = { file, plugins: [], issues, issueAt, variables: { problems: [], wholeVariables: new Map() } };
+  const empty = {
+    file,
+    plugins: [],
+    issues,
+    issueAt,
+    variables: { problems: [], wholeVariables: new Map(), templates: new Map() },
+  };
   if (syntax.length > 0) {
     // Only the first: after a syntax error the parser's view of the rest of the file is unreliable,
     // and what it reports next is mostly a consequence of the first error.
