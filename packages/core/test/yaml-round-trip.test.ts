@@ -135,3 +135,27 @@ test('secret variable names follow the node id and key', () => {
   expect(secretVariableName('my-agent', 'apiKey')).toBe('MY_AGENT_API_KEY');
   expect(secretVariableName('2nd', 'token')).toBe('_2ND_TOKEN');
 });
+
+test('values written with ${…} are written back as written, with the loaded templates; their values never', () => {
+  const text = [
+    'version: 1',
+    'nodes:',
+    '  mic: { type: test.mic, config: { path: "${DIR:-.}/in.wav", frames: "${FRAMES:-4}" } }',
+    '  agent: { type: test.agent, config: { apiKey: "${MY_KEY}", voice: "${VOICE:-alloy}" } }',
+    '  up: { type: test.resample, config: { sampleRate: 24000 } }',
+    '  out: { type: test.speaker, config: { path: ./out.wav } }',
+    'links:',
+    '  - mic -> up -> agent -> out',
+    '',
+  ].join('\n');
+  const env = { DIR: '/secret/dir', FRAMES: '7', MY_KEY: 'tk-template-secret-9', VOICE: 'verse' };
+  const loaded = loadPipeline(text, { registry, env });
+  expect(loaded.issues).toEqual([]);
+  const yaml = graphSpecToYaml(loaded.spec, registry, { templates: loaded.templates });
+  expect(yaml).toContain('path: ${DIR:-.}/in.wav\n');
+  expect(yaml).toContain('frames: ${FRAMES:-4}\n');
+  expect(yaml).toContain('apiKey: ${MY_KEY}\n');
+  expect(yaml).toContain('voice: ${VOICE:-alloy}\n');
+  for (const value of Object.values(env)) expect(yaml).not.toContain(value);
+  expect(withoutPaths(loadPipeline(yaml, { registry, env }).spec)).toEqual(withoutPaths(loaded.spec));
+});
