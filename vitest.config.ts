@@ -31,5 +31,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Finds ffmpeg, sox, openssl and git once; tests needing a missing one skip, saying so in one line.
+    globalSetup: ['./packages/core/test/support/external-tools-setup.ts'],
   },
 });

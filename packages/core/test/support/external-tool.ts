@@ -1,18 +1,27 @@
 import { spawnSync } from 'node:child_process';
 
-const said = new Set<string>();
+/** The external programs some tests use, with how to get each; the probe exits 0 when it runs. */
+export const EXTERNAL_TOOLS = {
+  ffmpeg: { probe: ['-version'], install: 'apt-get install ffmpeg' },
+  sox: { probe: ['--version'], install: 'apt-get install sox' },
+  openssl: { probe: ['version'], install: 'apt-get install openssl' },
+  git: { probe: ['--version'], install: 'apt-get install git' },
+} as const;
+
+export type ExternalTool = keyof typeof EXTERNAL_TOOLS;
+
+/** Set by the global setup for the test workers: the tools it found missing, comma-separated. */
+export const MISSING_TOOLS_VARIABLE = 'BELUGA_MISSING_TOOLS';
+
+export function toolRuns(tool: ExternalTool): boolean {
+  return spawnSync(tool, EXTERNAL_TOOLS[tool].probe, { stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
 
 /**
- * Whether an external tool a test needs can run. When it cannot, says so in one line and the caller
- * skips; under CI (`BELUGA_REQUIRE_TOOLS=1`, set by `.ci/run`) a missing tool fails instead, so CI
- * keeps running every test.
+ * Whether the tests that need `tool` can run (else they are skipped: the global setup has said so
+ * in one line). Outside that setup, asks the system itself.
  */
-export function hasTool(command: string, install: string, probe: readonly string[] = ['--version']): boolean {
-  const ok = spawnSync(command, probe, { stdio: 'ignore', timeout: 10_000 }).status === 0;
-  if (ok) return true;
-  const message = `${command} not found on the PATH: the tests that need it are skipped (install: ${install})`;
-  if (process.env.BELUGA_REQUIRE_TOOLS === '1') throw new Error(`${message}; BELUGA_REQUIRE_TOOLS=1 requires it`);
-  if (!said.has(command)) console.warn(`skipped: ${message}`);
-  said.add(command);
-  return false;
+export function hasTool(tool: ExternalTool): boolean {
+  const missing = process.env[MISSING_TOOLS_VARIABLE];
+  return missing === undefined ? toolRuns(tool) : !missing.split(',').includes(tool);
 }
