@@ -204,3 +204,22 @@ describe('each package alone, as an npm user gets it', () => {
     240_000,
   );
 });
+
+describe('peer dependencies', () => {
+  it('an app on zod 3 is told at install, naming the peer and the range', () => {
+    const app = join(work, 'zod3-app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'zod3-app', private: true, type: 'module', dependencies: { zod: '^3.25.0' } }),
+    );
+    let stderr = '';
+    try {
+      run('npm', ['install', '--no-audit', '--no-fund', tarballs.get('core') as string], app);
+    } catch (error) {
+      stderr = String((error as { stderr?: string }).stderr);
+    }
+    expect(stderr).toContain('ERESOLVE');
+    expect(stderr).toMatch(/peer zod@"\^4\.1\.0" from @beluga-voice\/core@0\.1\.0/);
+  }, 120_000);
+});
