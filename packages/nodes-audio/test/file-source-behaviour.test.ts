@@ -185,7 +185,10 @@ describe('audio.file-source behaviour', () => {
   });
 
   it.skipIf(!ffmpeg)('kills the ffmpeg child process on unsubscribe', async () => {
-    const h = await runNode(fileSource, { config: { path: fixture('two-turns-16k.mp3'), pace: 'realtime' } });
+    // 3.4 MB of decoded audio, far more than the reader lets ffmpeg get ahead: the child cannot finish early.
+    const h = await runNode(fileSource, {
+      config: { path: fixture('two-turns-48k.ogg'), pace: 'realtime', sampleRate: 48000, channels: 2, encoding: 'f32' },
+    });
     const before = ffmpegChildren().length;
     const frames = await firstValueFrom(h.outputs.audio!.pipe(take(1), toArray()));
     expect(frames).toHaveLength(1);
