@@ -27,7 +27,7 @@ const sh = (line: string, cwd: string, env: Record<string, string> = {}) =>
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 150_000,
+    timeout: 200_000,
     env: { ...process.env, ...env },
   });
 
