@@ -140,6 +140,18 @@ const expected: Record<string, (out: any) => void> = {
   'provider-openai-realtime': (out) => expect(out).toEqual({ transcript: 'Hello from the mock.', audio: true }),
 };
 
+/** The package and, transitively, the workspace packages it names as peers (by folder). */
+function withBelugaPeers(dir: string, seen = new Set<string>()): Set<string> {
+  seen.add(dir);
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+  for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
+    const peerDir = peer.startsWith('@beluga-voice/') ? peer.slice('@beluga-voice/'.length) : undefined;
+    if (peerDir && !seen.has(peerDir) && !manifest.peerDependenciesMeta?.[peer]?.optional)
+      withBelugaPeers(peerDir, seen);
+  }
+  return seen;
+}
+
 /** A package with no user file of its own still has its entry points type-checked and loaded. */
 function genericApp(name: string): string {
   return [
@@ -175,9 +187,9 @@ describe('each package alone, as an npm user gets it', () => {
       const app = join(work, `alone-${p}`);
       mkdirSync(app, { recursive: true });
       writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `app-${p}`, private: true, type: 'module' }));
-      // Its peers come from the registry (zod, rxjs) or, for @beluga-voice/core, from its own tarball.
-      const install = p === 'core' ? [tarballs.get(p)] : [tarballs.get('core'), tarballs.get(p)];
-      run('npm', ['install', '--no-audit', '--no-fund', ...(install as string[])], app);
+      // Its peers come from the registry (zod, rxjs) or, for @beluga-voice ones, from their tarballs.
+      const install = [...withBelugaPeers(p)].map((dir) => tarballs.get(dir) as string);
+      run('npm', ['install', '--no-audit', '--no-fund', ...install], app);
       expect(existsSync(join(app, 'node_modules/vitest'))).toBe(false);
 
       const name = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')).name as string;
