@@ -1,5 +1,6 @@
 import { type BusEmission, redact, type ToolCallFrame } from '@beluga-voice/core';
 import type { z } from 'zod';
+import { shownName } from './shown-name.js';
 
 export type CallStatus =
   | 'ok'
@@ -32,13 +33,14 @@ export function succeeded(call: ToolCallFrame, value: unknown): CallOutcome {
 }
 
 export function unknownTool(call: ToolCallFrame, available: readonly string[]): CallOutcome {
+  const name = shownName(call.name);
   return {
     status: 'unknown-tool',
-    output: `Error: unknown tool "${call.name}". Available tools: ${available.join(', ')}.`,
+    output: `Error: unknown tool "${name}". Available tools: ${available.join(', ')}.`,
     event: {
       type: 'warning',
       code: 'tool-unknown',
-      message: `call ${call.id} asks for unknown tool "${call.name}" (available: ${available.join(', ')})`,
+      message: `call ${shownName(call.id)} asks for unknown tool "${name}" (available: ${available.join(', ')})`,
     },
   };
 }
