@@ -8,4 +8,5 @@ export {
   loadPipeline,
   loadPipelineFile,
 } from './loader.js';
-export { graphSpecToYaml, secretVariableName, type ToYamlOptions } from './to-yaml.js';
+export { secretVariableName } from './secret-references.js';
+export { graphSpecToYaml, type ToYamlOptions } from './to-yaml.js';
