@@ -10,7 +10,8 @@ export type FileIssueCode =
   | 'invalid-link'
   | 'missing-variable'
   | 'invalid-variable'
-  | 'plugin';
+  | 'plugin'
+  | 'invalid-encoding';
 
 /** One problem in a pipeline file, at a 1-based line and column. */
 export interface FileIssue {

@@ -7,9 +7,10 @@ import { validateGraph } from '../graph/validate.js';
 import type { Registry } from '../registry.js';
 import { type FileIssue, sortIssues } from './file-issue.js';
 import type { Env } from './interpolate.js';
-import { type ParsedPipeline, parsePipeline } from './parse-pipeline.js';
+import { type ParsedPipeline, parsePipeline, undecodablePipeline } from './parse-pipeline.js';
 import { readLinks } from './read-links.js';
 import { readNodes } from './read-nodes.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface LoadOptions {
   readonly registry: Registry;
@@ -44,9 +45,12 @@ export interface LoadedPipeline {
 
 /** Reads, checks and builds a pipeline file, discovering the installed node packages unless given a registry. */
 export async function loadPipelineFile(path: string, options: LoadFileOptions = {}): Promise<LoadedPipeline> {
-  const text = await readFile(path, 'utf8');
+  const decoded = decodeUtf8(await readFile(path));
   const baseDir = options.baseDir ?? dirname(resolve(path));
-  const parsed = parsePipeline(text, path, options.env ?? process.env);
+  const parsed =
+    'error' in decoded
+      ? undecodablePipeline(path, decoded.error)
+      : parsePipeline(decoded.text, path, options.env ?? process.env);
   if (options.registry) return checkPipeline(parsed, { ...options, registry: options.registry, baseDir });
   const discovery = await discoverNodes({ plugins: parsed.plugins, baseDir, searchFrom: [baseDir, process.cwd()] });
   const loaded = checkPipeline(parsed, { ...options, registry: discovery.registry, baseDir });
@@ -79,7 +83,8 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
   const skipped = new Set<string>();
   const nodes = readNodes(parsed, doc, registry, issues, skipped);
   const hops = new Map<string, LinkDecl>();
-  const links = readLinks(parsed, doc, data, issues, hops);
+  const rejected: LinkDecl[] = [];
+  const links = readLinks(parsed, doc, data, issues, hops, rejected);
   const spec: GraphSpec = {
     ...(data.name !== undefined ? { name: data.name } : {}),
     nodes,
@@ -91,7 +96,7 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
   for (const issue of result.issues) {
     if (variablePaths.some((p) => startsWith(issue.path ?? [], p))) continue;
     if (issue.code === 'unknown-node' && refersTo(issue.path, hops, skipped)) continue;
-    if (issue.code === 'unlinked-input' && declaredInput(issue, spec, registry)) continue;
+    if (issue.code === 'unlinked-input' && declaredInput(issue, spec, [...links, ...rejected], registry)) continue;
     issues.push(parsed.issueAt(issue.path ?? [], targetOf(issue), issue.code, issue.message, issue.fix));
   }
   const graph = issues.length === 0 && result.graph ? new Graph(result.graph) : undefined;
@@ -114,14 +119,14 @@ function targetOf(issue: GraphIssue): 'key' | 'value' {
 
 /**
  * An input the file does link, through a link that failed for another reason (reported on its
- * own): not "unlinked" in the user's eyes.
+ * own, including a link rejected for its queue): not "unlinked" in the user's eyes.
  */
-function declaredInput(issue: GraphIssue, spec: GraphSpec, registry: Registry): boolean {
+function declaredInput(issue: GraphIssue, spec: GraphSpec, links: readonly LinkDecl[], registry: Registry): boolean {
   const id = issue.path?.[1];
   const port = /required input "([^"]+)"/.exec(issue.message)?.[1];
   const node = spec.nodes.find((n) => n.id === id);
   const inputs = Object.keys(registry.get(node?.type ?? '')?.inputs ?? {});
-  return spec.links.some((l) => l.to.node === id && (l.to.port ?? inputs[0]) === port);
+  return links.some((l) => l.to.node === id && (l.to.port ?? inputs[0]) === port);
 }
 
 function refersTo(path: IssuePath | undefined, hops: Map<string, LinkDecl>, ids: Set<string>): boolean {
