@@ -2,15 +2,19 @@ import { discoverNodes } from '../discovery/discover.js';
 import type { Registry } from '../registry.js';
 import { errorMessage } from '../secrets.js';
 import { formatFileIssues } from '../yaml/file-issue.js';
-import { type LoadedPipeline, loadPipelineFile } from '../yaml/loader.js';
+import { type LoadedPipeline, type LoadFileOptions, loadPipelineFile } from '../yaml/loader.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /** Loads a pipeline for a command; prints every problem and returns the exit code when it is not runnable. */
-export async function loadForCli(file: string, io: CliIo): Promise<LoadedPipeline | typeof EXIT.invalid> {
+export async function loadForCli(
+  file: string,
+  io: CliIo,
+  options: Pick<LoadFileOptions, 'checkResources'> = {},
+): Promise<LoadedPipeline | typeof EXIT.invalid> {
   let loaded: LoadedPipeline;
   try {
-    loaded = await loadPipelineFile(file, { env: io.env });
+    loaded = await loadPipelineFile(file, { ...options, env: io.env });
   } catch (error) {
     io.stderr.write(`${file}: cannot read the pipeline: ${errorMessage(error)}\n`);
     return EXIT.invalid;

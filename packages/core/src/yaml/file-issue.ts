@@ -11,7 +11,8 @@ export type FileIssueCode =
   | 'missing-variable'
   | 'invalid-variable'
   | 'plugin'
-  | 'invalid-encoding';
+  | 'invalid-encoding'
+  | 'unusable-input';
 
 /** One problem in a pipeline file, at a 1-based line and column. */
 export interface FileIssue {

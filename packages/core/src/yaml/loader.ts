@@ -5,6 +5,7 @@ import { Graph } from '../graph/graph.js';
 import type { GraphIssue, GraphSpec, IssuePath, LinkDecl } from '../graph/model.js';
 import { validateGraph } from '../graph/validate.js';
 import type { Registry } from '../registry.js';
+import { checkNodeResources } from './check-resources.js';
 import { type FileIssue, sortIssues } from './file-issue.js';
 import type { Env } from './interpolate.js';
 import { type ParsedPipeline, parsePipeline, undecodablePipeline } from './parse-pipeline.js';
@@ -26,6 +27,11 @@ export interface LoadOptions {
 export interface LoadFileOptions extends Omit<LoadOptions, 'registry' | 'file'> {
   /** The node types to check against; discovered around the file (and its `plugins:`) when absent. */
   readonly registry?: Registry;
+  /**
+   * Also open what the nodes read (audio files, tool modules…) as a run would, through each
+   * node type's `check`, when the file itself is valid (`beluga validate`).
+   */
+  readonly checkResources?: boolean;
 }
 
 export interface LoadedPipeline {
@@ -46,11 +52,22 @@ export interface LoadedPipeline {
 /** Reads, checks and builds a pipeline file, discovering the installed node packages unless given a registry. */
 export async function loadPipelineFile(path: string, options: LoadFileOptions = {}): Promise<LoadedPipeline> {
   const decoded = decodeUtf8(await readFile(path));
-  const baseDir = options.baseDir ?? dirname(resolve(path));
   const parsed =
     'error' in decoded
       ? undecodablePipeline(path, decoded.error)
       : parsePipeline(decoded.text, path, options.env ?? process.env);
+  const loaded = await checkParsedFile(path, parsed, options);
+  if (!options.checkResources || !loaded.graph) return loaded;
+  const issues = await checkNodeResources(loaded.graph, parsed, loaded.baseDir);
+  return issues.length === 0 ? loaded : { ...loaded, graph: undefined, issues: sortIssues(issues) };
+}
+
+async function checkParsedFile(
+  path: string,
+  parsed: ParsedPipeline,
+  options: LoadFileOptions,
+): Promise<LoadedPipeline> {
+  const baseDir = options.baseDir ?? dirname(resolve(path));
   if (options.registry) return checkPipeline(parsed, { ...options, registry: options.registry, baseDir });
   const discovery = await discoverNodes({ plugins: parsed.plugins, baseDir, searchFrom: [baseDir, process.cwd()] });
   const loaded = checkPipeline(parsed, { ...options, registry: discovery.registry, baseDir });
