@@ -21,7 +21,11 @@ const registry = new Registry([
   agent,
   checkedResample,
   checked('test.strict-speaker', (config) => [
-    { path: ['path'], message: `cannot write ${config.path}: read-only disk`, fix: 'pick another folder' },
+    {
+      path: ['path'],
+      message: `cannot write ${(config as { path: string }).path}: read-only disk`,
+      fix: 'pick another folder',
+    },
   ]),
   checked('test.broken-check', () => {
     throw new Error('probe crashed');
