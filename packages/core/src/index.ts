@@ -3,6 +3,7 @@ export * from './bus.js';
 export * from './caps.js';
 export * from './control.js';
 export { type Discovery, type DiscoveryOptions, discoverNodes, findNodePackages } from './discovery/index.js';
+export { fileErrorReason, unreadableFile } from './file-access.js';
 export * from './frames.js';
 export { endpointToString, parseEndpoint } from './graph/endpoint.js';
 export { Graph } from './graph/graph.js';

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { type AudioEncoding, type AudioFormat, bytesPerSample } from '@beluga-voice/core';
+import { type AudioEncoding, type AudioFormat, bytesPerSample, unreadableFile } from '@beluga-voice/core';
 import { type AudioReader, openError } from './audio-reader.js';
 import { ensureFfmpeg, FfmpegReader } from './ffmpeg-reader.js';
 import { PcmFileReader } from './pcm-file-reader.js';
@@ -107,20 +107,15 @@ export function checkSource(settings: FileSourceSettings, path: string): void {
 }
 
 function openProblem(path: string): SourceProblem | undefined {
-  try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    closeSync(openSync(path, 'r'));
-    return undefined;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const fix =
-      code === 'ENOENT'
-        ? "check the path: relative paths resolve against the pipeline file's folder"
-        : code === 'EACCES'
-          ? 'make the file readable by this user'
-          : 'give the path of an audio file';
-    return { key: 'path', message: openError(path, error).message, fix };
-  }
+  const unreadable = unreadableFile(path);
+  if (!unreadable) return undefined;
+  const fix =
+    unreadable.code === 'ENOENT'
+      ? "check the path: relative paths resolve against the pipeline file's folder"
+      : unreadable.code === 'EACCES'
+        ? 'make the file readable by this user'
+        : 'give the path of an audio file';
+  return { key: 'path', message: `cannot open ${path}: ${unreadable.reason}`, fix };
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { ConfigProblem } from '@beluga-voice/core';
+import { type ConfigProblem, unreadableFile } from '@beluga-voice/core';
 import type { ToolSource } from './tool-sources.js';
 
 /**
@@ -12,27 +11,16 @@ export function toolSourceProblems(sources: readonly ToolSource[], baseDir: stri
   sources.forEach((source, index) => {
     if (typeof source !== 'object' || !('module' in source)) return;
     const path = isAbsolute(source.module) ? source.module : resolve(baseDir, source.module);
-    const reason = unreadable(path);
-    if (!reason) return;
+    const unreadable = unreadableFile(path);
+    if (!unreadable) return;
     problems.push({
       path: ['tools', index, 'module'],
-      message: `cannot load tool module ${source.module} (${path}): ${reason}`,
+      message: `cannot load tool module ${source.module} (${path}): ${unreadable.reason}`,
       fix:
-        reason === 'no such file'
+        unreadable.code === 'ENOENT'
           ? "check the path: relative paths resolve against the pipeline file's folder"
           : 'give the path of a readable ES module file',
     });
   });
   return problems;
-}
-
-function unreadable(path: string): string | undefined {
-  try {
-    if (statSync(path).isDirectory()) return 'is a directory';
-    accessSync(path, constants.R_OK);
-    return undefined;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
-  }
 }
