@@ -52,7 +52,7 @@ export function invalidJson(call: ToolCallFrame, error: unknown): CallOutcome {
     event: {
       type: 'warning',
       code: 'tool-invalid-json',
-      message: `call ${call.id} to "${call.name}": arguments are not valid JSON (${messageOf(error)})`,
+      message: `call ${shownName(call.id)} to "${call.name}": arguments are not valid JSON (${messageOf(error)})`,
     },
   };
 }
@@ -67,7 +67,7 @@ export function invalidArguments(call: ToolCallFrame, issues: readonly z.core.$Z
     event: {
       type: 'warning',
       code: 'tool-invalid-arguments',
-      message: `call ${call.id} to "${call.name}": invalid arguments: ${detail}`,
+      message: `call ${shownName(call.id)} to "${call.name}": invalid arguments: ${detail}`,
     },
   };
 }
@@ -80,7 +80,7 @@ export function failed(call: ToolCallFrame, error: unknown): CallOutcome {
     event: {
       type: 'error',
       code: 'tool-failed',
-      message: `call ${call.id} to "${call.name}" failed: ${message}`,
+      message: `call ${shownName(call.id)} to "${call.name}" failed: ${message}`,
       fatal: false,
     },
   };
@@ -93,7 +93,7 @@ export function timedOut(call: ToolCallFrame, timeoutMs: number): CallOutcome {
     event: {
       type: 'error',
       code: 'tool-timeout',
-      message: `call ${call.id} to "${call.name}" timed out after ${timeoutMs} ms`,
+      message: `call ${shownName(call.id)} to "${call.name}" timed out after ${timeoutMs} ms`,
       fatal: false,
     },
   };
@@ -107,7 +107,7 @@ export function cancelled(call: ToolCallFrame, cause: 'interrupt' | 'close'): Ca
     event: {
       type: 'warning',
       code: 'tool-cancelled',
-      message: `call ${call.id} to "${call.name}" was cancelled: ${because}`,
+      message: `call ${shownName(call.id)} to "${call.name}" was cancelled: ${because}`,
     },
   };
 }

@@ -148,7 +148,7 @@ export class ToolExecutor {
       nodeId: this.ctx.id,
       callId: call.id,
       responseId: call.responseId,
-      logger: taggedLogger(this.ctx.logger, { tool: tool.name, callId: call.id }),
+      logger: taggedLogger(this.ctx.logger, { tool: tool.name, callId: shownName(call.id) }),
       control: this.ctx.control,
       now: () => this.ctx.now(),
     };

@@ -76,4 +76,23 @@ describe('tools.router against hostile calls', () => {
     };
     expect(problems(harness.events)).toEqual([repeated, repeated]);
   });
+
+  it('bounds a 1 MB call id in every bus message and span, while the result keeps the id whole', async () => {
+    const id = `call_${'9'.repeat(1024 * 1024)}`;
+    const harness = await runNode(toolRouterNode, {
+      config: { tools: ['calculator'] },
+      inputs: { calls: [toolCall(id, 'calculator', { expression: '1 / 0' })] },
+    });
+    const results = await harness.collect('results');
+    expect(results).toMatchObject([
+      { id, output: 'Error: tool "calculator" failed: math error at position 3: division by zero' },
+    ]);
+    expect(problems(harness.events)).toEqual([
+      {
+        type: 'error',
+        code: 'tool-failed',
+        message: `call call_${'9'.repeat(59)}… (${id.length} characters) to "calculator" failed: math error at position 3: division by zero`,
+      },
+    ]);
+  });
 });
