@@ -1,8 +1,12 @@
 import { type Context, type ContextManager, context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { EMPTY } from 'rxjs';
 import { afterAll, expect, test } from 'vitest';
+import { z } from 'zod';
+import { defineNode } from '../src/node.js';
 import { redactingTracer } from '../src/redacting-tracer.js';
 import { registerSecret } from '../src/secrets.js';
+import { runNode } from '../src/testing/index.js';
 
 const SECRET = 'opaque-span-credential-5150';
 registerSecret(SECRET);
@@ -99,4 +103,30 @@ test('an active span is the redacting one, so code reading the active span canno
   expect(outer.attributes).toEqual({ a: '[redacted]', 'via.active': '[redacted]' });
   expect(child.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
   expect(redactingTracer(tracer)).toBe(tracer);
+});
+
+test('log data is redacted at any depth, an Error in it included', async () => {
+  const chatty = defineNode({
+    type: 'test.chatty',
+    summary: 'Logs the secret it holds',
+    config: z.object({}).strict(),
+    inputs: {},
+    outputs: { out: { kinds: ['text'] } },
+    create(_config, ctx) {
+      ctx.logger.warn(`using ${SECRET}`, {
+        nested: { list: [SECRET] },
+        error: new Error(`refused ${SECRET}`),
+      });
+      return () => ({ out: EMPTY });
+    },
+  });
+  const harness = await runNode(chatty, { config: {} });
+  expect(harness.events.filter((e) => e.type === 'log')).toMatchObject([
+    {
+      level: 'warn',
+      message: 'using [redacted]',
+      data: { nested: { list: ['[redacted]'] }, error: { name: 'Error', message: 'refused [redacted]' } },
+    },
+  ]);
+  expect(JSON.stringify(harness.events)).not.toContain(SECRET);
 });
