@@ -25,9 +25,8 @@ beforeAll(async () => {
       chunkIntervalMs: 0,
       replies: [
         { functionCall: { name: 'store_token', arguments: { token: KEY } } },
-        { text: `Stored ${KEY} for you.` },
         { functionCall: { name: 'check_token', arguments: { token: KEY } } },
-        { text: `Sorry, ${KEY} was revoked.` },
+        { text: `Stored ${KEY}, but it was revoked.` },
       ],
     },
   });
@@ -41,7 +40,7 @@ afterAll(async () => {
 const pipeline = (baseUrl: string) => `version: 1
 name: secret-sweep
 nodes:
-  mic:   { type: audio.file-source, config: { path: ../../fixtures/audio/two-turns-16k.wav, pace: fast } }
+  mic:   { type: audio.file-source, config: { path: ../../fixtures/audio/single-utterance-16k.wav, pace: realtime } }
   up:    { type: audio.resample, config: { sampleRate: 24000 } }
   agent:
     type: provider.openai-realtime
@@ -68,7 +67,7 @@ describe('a run whose tools, model and logs all handle the API key', () => {
     running.events$.subscribe((e) => events.push(e));
     await running.done;
 
-    // The run did handle the key: both tools ran on it and the model spoke it.
+    // One user turn, three responses: two tool calls, then a reply speaking the key.
     const frames = events.flatMap((e) => (e.type === 'frame' ? [e.frame] : []));
     expect(frames.flatMap((f) => (f.kind === 'tool-result' ? [f.output] : []))).toEqual([
       '{"stored":"[redacted]","note":"token [redacted] saved"}',
@@ -97,6 +96,7 @@ describe('a run whose tools, model and logs all handle the API key', () => {
     };
     for (const [where, text] of Object.entries(outputs)) expect(text, where).not.toContain(KEY);
     expect(outputs.yamlWithoutRegistry).toContain('apiKey: ${AGENT_API_KEY}');
+    expect(frames.filter((f) => f.kind === 'response-done')).toHaveLength(3);
     expect(spans.length).toBeGreaterThan(10);
   }, 60_000);
 });
