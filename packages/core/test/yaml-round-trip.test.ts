@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { GraphBuilder } from '../src/graph/graph-builder.js';
 import type { GraphSpec } from '../src/graph/model.js';
 import { Registry } from '../src/registry.js';
+import { registerSecret } from '../src/secrets.js';
 import { graphSpecToYaml, loadPipeline, secretVariableName } from '../src/yaml/index.js';
 import { nodes } from './fixtures/pipelines/plugins/test-nodes.mjs';
 
@@ -158,4 +159,49 @@ test('values written with ${…} are written back as written, with the loaded te
   expect(yaml).toContain('voice: ${VOICE:-alloy}\n');
   for (const value of Object.values(env)) expect(yaml).not.toContain(value);
   expect(withoutPaths(loadPipeline(yaml, { registry, env }).spec)).toEqual(withoutPaths(loaded.spec));
+});
+
+test('without a registry, keys are still written as variables: by name, by registered value, by key pattern, at any depth', () => {
+  registerSecret('opaque-registered-credential-77');
+  const spec = new GraphBuilder(registry, 'no-registry')
+    .node('agent', 'test.agent', {
+      voice: 'verse',
+      apiKey: 'tk-round-trip-secret-42',
+      maxOutputTokens: 'inf',
+      baseUrl: 'wss://gateway.example/v1?auth=opaque-registered-credential-77',
+      instructions: 'say sk-proj-abcdefghijklmnop aloud',
+    })
+    .node('tools', 'test.router', {
+      tools: [
+        { mcp: { command: 'node', args: ['srv.mjs'], env: { GITHUB_TOKEN: 'ghp-nested-secret-99', MODE: 'x' } } },
+      ],
+    })
+    .link('agent.toolCalls', 'tools.calls')
+    .toSpec();
+  const yaml = graphSpecToYaml(spec);
+  expect(yaml).toBe(`version: 1
+name: no-registry
+nodes:
+  agent:
+    type: test.agent
+    config:
+      voice: verse
+      apiKey: \${AGENT_API_KEY}
+      maxOutputTokens: inf
+      baseUrl: \${AGENT_BASE_URL}
+      instructions: \${AGENT_INSTRUCTIONS}
+  tools:
+    type: test.router
+    config:
+      tools:
+        - mcp:
+            command: node
+            args:
+              - srv.mjs
+            env:
+              GITHUB_TOKEN: \${TOOLS_TOOLS_0_MCP_ENV_GITHUB_TOKEN}
+              MODE: x
+links:
+  - agent.toolCalls -> tools.calls
+`);
 });

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GraphBuilder, Registry } from '@beluga-voice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool } from '../../core/test/support/external-tool.js';
+import { nodes } from '../src/nodes.js';
 import { probeWav, readWav } from '../src/wav-reader.js';
 import { fixture, tempDir } from './audio-helpers.js';
 
@@ -123,4 +125,27 @@ describe('WAV reader', () => {
       );
     },
   );
+
+  it('refuses a header declaring a 4.29 GHz rate with a clear error, in the reader and in a running pipeline', async () => {
+    const bytes = Buffer.from(readFileSync(fixture('single-utterance-16k.wav')));
+    bytes.writeUInt32LE(0xffffffff, 24);
+    const ghz = join(tmp.dir, 'ghz.wav');
+    writeFileSync(ghz, bytes);
+    const message = `${ghz}: corrupt WAV header: sample rate 4294967295 Hz is above the 768000 Hz any audio file uses`;
+    expect(() => probeWav(ghz)).toThrow(message);
+    await expect(readWav(ghz)).rejects.toThrow(message);
+
+    // Before the header check, the resampler downstream died on "Invalid typed array length".
+    const graph = new GraphBuilder(new Registry(nodes), 'ghz')
+      .node('mic', 'audio.file-source', { path: ghz, pace: 'fast' })
+      .node('up', 'audio.resample', { sampleRate: 24_000 })
+      .node('out', 'audio.null-sink')
+      .chain('mic', 'up', 'out')
+      .build();
+    const running = graph.start();
+    const errors: string[] = [];
+    running.events$.subscribe((e) => e.type === 'error' && errors.push(e.message));
+    await expect(running.done).rejects.toThrow(message);
+    expect(errors).toEqual([`node "mic" (audio.file-source) could not start: audio.file-source "mic": ${message}`]);
+  });
 });

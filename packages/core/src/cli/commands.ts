@@ -10,8 +10,9 @@ import type { CliIo, StopSignals } from './io.js';
 import { installedRegistry, loadForCli, STDIN_NAME } from './load.js';
 import { describeNode, formatNodeList } from './node-fields.js';
 
+/** Checks the file and, as `run` would, opens what its nodes read (audio files, tool modules). */
 export async function validateCommand(file: string, io: CliIo): Promise<ExitCode> {
-  const loaded = await loadForCli(file, io);
+  const loaded = await loadForCli(file, io, { checkResources: true });
   if (typeof loaded === 'number') return loaded;
   const graph = loaded.graph!;
   const inserted = graph.inserted.map((c) => `\n  inserts ${c.converter} as "${c.node}" (${c.reason})`).join('');

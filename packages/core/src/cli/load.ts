@@ -2,7 +2,7 @@ import { discoverNodes } from '../discovery/discover.js';
 import type { Registry } from '../registry.js';
 import { errorMessage } from '../secrets.js';
 import { formatFileIssues } from '../yaml/file-issue.js';
-import { type LoadedPipeline, loadPipelineFile, loadPipelineSource } from '../yaml/loader.js';
+import { type LoadedPipeline, type LoadFileOptions, loadPipelineFile, loadPipelineSource } from '../yaml/loader.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -13,13 +13,17 @@ export const STDIN_NAME = '<stdin>';
  * Loads a pipeline for a command (`-` reads standard input; its relative paths start from the cwd);
  * prints every problem and returns the exit code when it is not runnable.
  */
-export async function loadForCli(file: string, io: CliIo): Promise<LoadedPipeline | typeof EXIT.invalid> {
+export async function loadForCli(
+  file: string,
+  io: CliIo,
+  options: Pick<LoadFileOptions, 'checkResources'> = {},
+): Promise<LoadedPipeline | typeof EXIT.invalid> {
   let loaded: LoadedPipeline;
   try {
     loaded =
       file === '-'
-        ? await loadPipelineSource(await readAll(io.stdin), STDIN_NAME, { env: io.env, baseDir: io.cwd })
-        : await loadPipelineFile(file, { env: io.env });
+        ? await loadPipelineSource(await readAll(io.stdin), STDIN_NAME, { ...options, env: io.env, baseDir: io.cwd })
+        : await loadPipelineFile(file, { ...options, env: io.env });
   } catch (error) {
     io.stderr.write(`${file}: cannot read the pipeline: ${errorMessage(error)}\n`);
     return EXIT.invalid;

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { endpointToString } from '../graph/endpoint.js';
 import type { Endpoint, GraphSpec, LinkDecl, NodeDecl } from '../graph/model.js';
 import type { Registry } from '../registry.js';
+import { referenceSecrets } from './secret-references.js';
 
 export interface ToYamlOptions {
   /** Adds a `# yaml-language-server: $schema=…` line so editors check the file. */
@@ -18,7 +19,8 @@ export interface ToYamlOptions {
 /**
  * Writes a graph (from `GraphBuilder.toSpec()` or a loaded file) as a pipeline file that loads back
  * to an equal spec. Values given as `templates` are written as the source wrote them; other secret
- * config values as `${NODE_KEY}` references, never in clear; a literal `${` in a string is escaped as `$${`.
+ * config values as `${NODE_KEY}` references, never in clear, with or without a registry (see
+ * `referenceSecrets`); a literal `${` in a string is escaped as `$${`.
  */
 export function graphSpecToYaml(spec: GraphSpec, registry?: Registry, options: ToYamlOptions = {}): string {
   const file: Record<string, unknown> = { version: 1 };
@@ -33,12 +35,6 @@ export function graphSpecToYaml(spec: GraphSpec, registry?: Registry, options: T
   return header + stringify(file, { lineWidth: 0 });
 }
 
-/** The variable a secret is exported as: `agent` + `apiKey` → `AGENT_API_KEY`. */
-export function secretVariableName(nodeId: string, key: string): string {
-  const words = (text: string) => text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_');
-  return `${words(nodeId)}_${words(key)}`.toUpperCase().replace(/^(\d)/, '_$1');
-}
-
 function nodeToYaml(
   node: NodeDecl,
   registry: Registry | undefined,
@@ -46,18 +42,11 @@ function nodeToYaml(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { type: node.type };
   if (node.config !== undefined) {
-    const secrets = new Set(registry?.get(node.type)?.secrets ?? []);
+    const declared = new Set(registry?.get(node.type)?.secrets ?? []);
     const at = (path: readonly (string | number)[]) =>
       templates.get(JSON.stringify(['nodes', node.id, 'config', ...path]));
-    const config = writeValue(node.config, [], at) as Record<string, unknown>;
-    if (config && typeof config === 'object') {
-      for (const key of secrets) {
-        if (config[key] !== undefined && at([key]) === undefined) {
-          config[key] = `\${${secretVariableName(node.id, key)}}`;
-        }
-      }
-    }
-    out.config = config;
+    const written = writeValue(node.config, [], at);
+    out.config = referenceSecrets(node.id, written, declared, (path) => at(path) !== undefined);
   }
   if (node.onError) {
     const { policy, ...rest } = node.onError;
