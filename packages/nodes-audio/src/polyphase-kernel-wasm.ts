@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import type { PolyphaseBank } from './polyphase-filter.js';
+import type { PolyphaseKernel } from './polyphase-kernel.js';
+
+/** Built from wasm/polyphase.wat by scripts/build-wasm.mjs; beside src/ and dist/ alike. */
+const WASM_URL = new URL('../wasm/polyphase.wasm', import.meta.url);
+const PAGE = 65536;
+
+/** The parts of the WebAssembly global used here (the ES2023 lib and Node 20's types leave it out). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly kind: 'module';
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule) => { readonly exports: unknown };
+}
+const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const INITIAL_FRAMES = 1024;
+
+interface PolyphaseExports {
+  readonly memory: WasmMemory;
+  polyphase(
+    buf: number,
+    coef: number,
+    out: number,
+    taps: number,
+    up: number,
+    stepWhole: number,
+    stepFrac: number,
+    newest: number,
+    phase: number,
+    count: number,
+  ): void;
+}
+
+let compiled: WasmModule | undefined;
+let loadError: string | undefined;
+
+/** The compiled kernel module, loaded once; undefined (and `loadError` set) where it cannot load. */
+function kernelModule(): WasmModule | undefined {
+  if (compiled === undefined && loadError === undefined) {
+    try {
+      compiled = new WASM.Module(readFileSync(WASM_URL));
+    } catch (error) {
+      loadError = `cannot load ${WASM_URL.pathname} (${(error as Error).message}); resampling in JavaScript`;
+    }
+  }
+  return compiled;
+}
+
+/** Why the WebAssembly kernel is not in use (file missing, no SIMD in this runtime), or undefined when it is. */
+export function wasmKernelError(): string | undefined {
+  kernelModule();
+  return loadError;
+}
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/** The WebAssembly SIMD kernel for a mono bank, or undefined where the module cannot load. */
+export function wasmKernel(bank: PolyphaseBank): PolyphaseKernel | undefined {
+  const module = kernelModule();
+  return module && new WasmKernel(bank, new WASM.Instance(module).exports as unknown as PolyphaseExports);
+}
+
+/**
+ * Memory layout of the kernel's own instance: coefficients, then input frames, then outputs.
+ * Growing the input keeps its start, so the history stays in place; outputs move after it.
+ */
+class WasmKernel implements PolyphaseKernel {
+  readonly kind = 'wasm-simd';
+  input: Float32Array;
+  output: Float32Array;
+  private readonly inputOffset: number;
+  private readonly stepWhole: number;
+  private readonly stepFrac: number;
+
+  constructor(
+    private readonly bank: PolyphaseBank,
+    private readonly exports: PolyphaseExports,
+  ) {
+    this.inputOffset = align16(bank.coefficients.byteLength);
+    this.stepWhole = Math.floor(bank.down / bank.up);
+    this.stepFrac = bank.down % bank.up;
+    this.input = new Float32Array(0);
+    this.output = new Float32Array(0);
+    this.layout(bank.taps - 1 + INITIAL_FRAMES, INITIAL_FRAMES);
+    new Float32Array(exports.memory.buffer, 0, bank.coefficients.length).set(bank.coefficients);
+  }
+
+  reserve(frames: number, _keep: number): void {
+    if (frames > this.input.length) this.layout(Math.max(frames, this.input.length * 2), this.output.length);
+  }
+
+  run(newest: number, phase: number, count: number): void {
+    if (count > this.output.length) this.layout(this.input.length, Math.max(count, this.output.length * 2));
+    const { up, taps } = this.bank;
+    this.exports.polyphase(
+      this.inputOffset,
+      0,
+      this.output.byteOffset,
+      taps,
+      up,
+      this.stepWhole,
+      this.stepFrac,
+      newest,
+      phase,
+      count,
+    );
+  }
+
+  private layout(inputFrames: number, outputFrames: number): void {
+    const memory = this.exports.memory;
+    const outputOffset = align16(this.inputOffset + inputFrames * 4);
+    const needed = outputOffset + outputFrames * 4;
+    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    this.input = new Float32Array(memory.buffer, this.inputOffset, inputFrames);
+    this.output = new Float32Array(memory.buffer, outputOffset, outputFrames);
+  }
+}
