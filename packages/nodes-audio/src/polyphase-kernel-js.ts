@@ -1,3 +1,4 @@
+import { downmixInto, writeUpmixed } from './channel-mix.js';
 import type { PolyphaseBank } from './polyphase-filter.js';
 import type { PolyphaseKernel } from './polyphase-kernel.js';
 
@@ -7,7 +8,7 @@ const INITIAL_FRAMES = 1024;
 abstract class GrowingKernel implements PolyphaseKernel {
   readonly kind = 'js';
   input: Float32Array;
-  output: Float32Array;
+  protected output: Float32Array;
 
   constructor(
     protected readonly bank: PolyphaseBank,
@@ -23,6 +24,14 @@ abstract class GrowingKernel implements PolyphaseKernel {
     const grown = new Float32Array(Math.max(needed, this.input.length * 2));
     grown.set(this.input.subarray(0, keep * this.channels));
     this.input = grown;
+  }
+
+  load(samples: Int16Array | Float32Array, channels: number, at: number): void {
+    downmixInto(samples, channels, this.input, at, this.channels);
+  }
+
+  store(dst: Int16Array | Float32Array, channels: number, count: number): void {
+    writeUpmixed(this.output, this.channels, dst, channels, count);
   }
 
   run(newest: number, phase: number, count: number): void {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { downmixInto, writeUpmixed } from './channel-mix.js';
 import type { PolyphaseBank } from './polyphase-filter.js';
 import type { PolyphaseKernel } from './polyphase-kernel.js';
 
@@ -35,6 +36,8 @@ interface PolyphaseExports {
     phase: number,
     count: number,
   ): void;
+  from_pcm16(src: number, dst: number, n: number): void;
+  to_pcm16(src: number, dst: number, n: number): void;
 }
 
 let compiled: WasmModule | undefined;
@@ -67,13 +70,16 @@ export function wasmKernel(bank: PolyphaseBank): PolyphaseKernel | undefined {
 }
 
 /**
- * Memory layout of the kernel's own instance: coefficients, then input frames, then outputs.
- * Growing the input keeps its start, so the history stays in place; outputs move after it.
+ * Memory layout of the kernel's own instance: coefficients, input frames, outputs, then pcm16
+ * staging for conversions. Growing the input keeps its start, so the history stays in place;
+ * what follows it moves. Mono pcm16 is converted in the module, so no sample is touched in
+ * JavaScript on the common path.
  */
 class WasmKernel implements PolyphaseKernel {
   readonly kind = 'wasm-simd';
   input: Float32Array;
-  output: Float32Array;
+  private output: Float32Array;
+  private staging: Int16Array;
   private readonly inputOffset: number;
   private readonly stepWhole: number;
   private readonly stepFrac: number;
@@ -87,12 +93,31 @@ class WasmKernel implements PolyphaseKernel {
     this.stepFrac = bank.down % bank.up;
     this.input = new Float32Array(0);
     this.output = new Float32Array(0);
+    this.staging = new Int16Array(0);
     this.layout(bank.taps - 1 + INITIAL_FRAMES, INITIAL_FRAMES);
     new Float32Array(exports.memory.buffer, 0, bank.coefficients.length).set(bank.coefficients);
   }
 
   reserve(frames: number, _keep: number): void {
     if (frames > this.input.length) this.layout(Math.max(frames, this.input.length * 2), this.output.length);
+  }
+
+  load(samples: Int16Array | Float32Array, channels: number, at: number): void {
+    if (channels !== 1) downmixInto(samples, channels, this.input, at, 1);
+    else if (samples instanceof Float32Array) this.input.set(samples, at);
+    else {
+      this.staging.set(samples);
+      this.exports.from_pcm16(this.staging.byteOffset, this.input.byteOffset + at * 4, samples.length);
+    }
+  }
+
+  store(dst: Int16Array | Float32Array, channels: number, count: number): void {
+    if (channels !== 1 || dst instanceof Float32Array) {
+      writeUpmixed(this.output, 1, dst, channels, count);
+      return;
+    }
+    this.exports.to_pcm16(this.output.byteOffset, this.staging.byteOffset, count);
+    dst.set(this.staging.subarray(0, count));
   }
 
   run(newest: number, phase: number, count: number): void {
@@ -115,9 +140,12 @@ class WasmKernel implements PolyphaseKernel {
   private layout(inputFrames: number, outputFrames: number): void {
     const memory = this.exports.memory;
     const outputOffset = align16(this.inputOffset + inputFrames * 4);
-    const needed = outputOffset + outputFrames * 4;
+    const stagingOffset = align16(outputOffset + outputFrames * 4);
+    const stagingFrames = Math.max(inputFrames, outputFrames);
+    const needed = stagingOffset + stagingFrames * 2;
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
     this.input = new Float32Array(memory.buffer, this.inputOffset, inputFrames);
     this.output = new Float32Array(memory.buffer, outputOffset, outputFrames);
+    this.staging = new Int16Array(memory.buffer, stagingOffset, stagingFrames);
   }
 }

@@ -11,16 +11,18 @@ export interface PolyphaseKernel {
   readonly kind: 'wasm-simd' | 'js';
   /** Input frames; a new array after `reserve` has grown it. */
   readonly input: Float32Array;
-  /** The outputs of the last `run`, from index 0; a new array after a `run` that grew it. */
-  readonly output: Float32Array;
   /** Makes `input` hold at least `frames` frames, keeping the first `keep`. */
   reserve(frames: number, keep: number): void;
+  /** Writes interleaved samples of `channels` channels into `input` from frame `at`, down-mixed (see channel-mix). */
+  load(samples: Int16Array | Float32Array, channels: number, at: number): void;
   /**
    * Computes `count` output frames into `output`. The first is phase `phase` of the filter
    * over the `taps` input frames ending at frame `newest`; each next one advances the phase
    * by `down` (and the input by a frame each time the phase passes `up`).
    */
   run(newest: number, phase: number, count: number): void;
+  /** Writes the first `count` outputs of the last `run` into `dst`, up-mixed to `channels` and converted to its type. */
+  store(dst: Int16Array | Float32Array, channels: number, count: number): void;
 }
 
 /** The fastest kernel for the bank and channel count: WebAssembly SIMD for mono where the runtime has it. */

@@ -1,4 +1,3 @@
-import { downmixInto, writeUpmixed } from './channel-mix.js';
 import { designPolyphaseBank, type PolyphaseBank, type ResampleQuality } from './polyphase-filter.js';
 import { createPolyphaseKernel, type PolyphaseKernel } from './polyphase-kernel.js';
 
@@ -88,7 +87,7 @@ export class Resampler {
     }
     const frames = input.length / this.inChannels;
     this.kernel.reserve(this.buffered + frames, this.buffered);
-    downmixInto(input, this.inChannels, this.kernel.input, this.buffered, this.work);
+    this.kernel.load(input, this.inChannels, this.buffered);
     this.buffered += frames;
     this.inputFrames += frames;
     return this.drain(Number.POSITIVE_INFINITY, encoding);
@@ -138,7 +137,7 @@ export class Resampler {
     const out = (
       encoding === 'pcm16' ? new Int16Array(count * this.outChannels) : new Float32Array(count * this.outChannels)
     ) as PcmArray<E>;
-    writeUpmixed(this.kernel.output, work, out, this.outChannels, count);
+    this.kernel.store(out, this.outChannels, count);
     return out;
   }
 }

@@ -5,8 +5,64 @@
 ;; first) with the `taps` inputs ending at `newest`; then the phase advances by
 ;; `stepFrac / up` and `newest` by `stepWhole` (plus one when the phase wraps), exactly as the
 ;; JavaScript kernel does. `taps` must be a multiple of 4.
+;;
+;; `from_pcm16` and `to_pcm16` convert between pcm16 and floats in [-1, 1) exactly as
+;; @beluga-voice/core's pcm16ToF32 and f32ToPcm16 do (scale by 2^15; Math.round, i.e. floor of
+;; x + 0.5, which is exact in f32 below 2^23; saturation).
 (module
   (memory (export "memory") 1)
+  (func (export "from_pcm16") (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $end8 i32) (local $v v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 1))))
+    (local.set $end8 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 1))))
+    (block $blocks8
+      (loop $samples8
+        (br_if $blocks8 (i32.ge_u (local.get $src) (local.get $end8)))
+        (local.set $v (v128.load (local.get $src)))
+        (v128.store (local.get $dst)
+          (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $v))) (v128.const f32x4 0x1p-15 0x1p-15 0x1p-15 0x1p-15)))
+        (v128.store offset=16 (local.get $dst)
+          (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $v))) (v128.const f32x4 0x1p-15 0x1p-15 0x1p-15 0x1p-15)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (br $samples8)))
+    (block $done
+      (loop $samples
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (f32.store (local.get $dst) (f32.mul (f32.convert_i32_s (i32.load16_s (local.get $src))) (f32.const 0x1p-15)))
+        (local.set $src (i32.add (local.get $src) (i32.const 2)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $samples))))
+  (func (export "to_pcm16") (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $end8 i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end8 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+    (block $blocks8
+      (loop $samples8
+        (br_if $blocks8 (i32.ge_u (local.get $src) (local.get $end8)))
+        (v128.store (local.get $dst)
+          (i16x8.narrow_i32x4_s
+            (i32x4.trunc_sat_f32x4_s (f32x4.floor (f32x4.add
+              (f32x4.mul (v128.load (local.get $src)) (v128.const f32x4 0x1p15 0x1p15 0x1p15 0x1p15))
+              (v128.const f32x4 0.5 0.5 0.5 0.5))))
+            (i32x4.trunc_sat_f32x4_s (f32x4.floor (f32x4.add
+              (f32x4.mul (v128.load offset=16 (local.get $src)) (v128.const f32x4 0x1p15 0x1p15 0x1p15 0x1p15))
+              (v128.const f32x4 0.5 0.5 0.5 0.5))))))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $samples8)))
+    (block $done
+      (loop $samples
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (i32.store16 (local.get $dst)
+          (call $saturate16 (i32.trunc_sat_f32_s (f32.floor (f32.add (f32.mul (f32.load (local.get $src)) (f32.const 0x1p15)) (f32.const 0.5))))))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 2)))
+        (br $samples))))
+  (func $saturate16 (param $v i32) (result i32)
+    (select (i32.const -32768)
+      (select (i32.const 32767) (local.get $v) (i32.gt_s (local.get $v) (i32.const 32767)))
+      (i32.lt_s (local.get $v) (i32.const -32768))))
   (func (export "polyphase")
     (param $buf i32) (param $coef i32) (param $out i32)
     (param $taps i32) (param $up i32) (param $stepWhole i32) (param $stepFrac i32)
