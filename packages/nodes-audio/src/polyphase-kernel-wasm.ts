@@ -49,7 +49,7 @@ function kernelModule(): WasmModule | undefined {
     try {
       compiled = new WASM.Module(readFileSync(WASM_URL));
     } catch (error) {
-      loadError = `cannot load ${WASM_URL.pathname} (${(error as Error).message}); resampling in JavaScript`;
+      loadError = `resampler: cannot load ${WASM_URL.pathname} (${(error as Error).message}); resampling in JavaScript, several times slower (build the file with \`pnpm build\`)`;
     }
   }
   return compiled;
