@@ -214,7 +214,7 @@ for (const [inRate, outRate] of PAIRS) {
       baseline: 'soxr HIGH (@livekit/rtc-node)',
       baselineValue: measure(subjects.soxr, inRate, outRate),
       target,
-      digits: name === 'passband ripple' ? 4 : 1,
+      digits: name === 'passband ripple' ? 5 : 1,
     });
   }
 }
