@@ -66,7 +66,13 @@ const align16 = (bytes: number) => (bytes + 15) & ~15;
 /** The WebAssembly SIMD kernel for a mono bank, or undefined where the module cannot load. */
 export function wasmKernel(bank: PolyphaseBank): PolyphaseKernel | undefined {
   const module = kernelModule();
-  return module && new WasmKernel(bank, new WASM.Instance(module).exports as unknown as PolyphaseExports);
+  if (!module) return undefined;
+  try {
+    return new WasmKernel(bank, new WASM.Instance(module).exports as unknown as PolyphaseExports);
+  } catch {
+    // Out of memory for one more instance: this resampler runs in JavaScript, the others keep theirs.
+    return undefined;
+  }
 }
 
 /**
