@@ -40,25 +40,32 @@ interface PolyphaseExports {
   to_pcm16(src: number, dst: number, n: number): void;
 }
 
-let compiled: WasmModule | undefined;
-let loadError: string | undefined;
+/** The compiled kernel module, or why it cannot load (file missing, no SIMD in this runtime). */
+export type KernelModuleLoad = { readonly module: WasmModule } | { readonly error: string };
 
-/** The compiled kernel module, loaded once; undefined (and `loadError` set) where it cannot load. */
-function kernelModule(): WasmModule | undefined {
-  if (compiled === undefined && loadError === undefined) {
-    try {
-      compiled = new WASM.Module(readFileSync(WASM_URL));
-    } catch (error) {
-      loadError = `resampler: cannot load ${WASM_URL.pathname} (${(error as Error).message}); resampling in JavaScript, several times slower (build the file with \`pnpm build\`)`;
-    }
+/** Compiles the kernel module from a .wasm file. */
+export function loadKernelModule(url: URL): KernelModuleLoad {
+  try {
+    return { module: new WASM.Module(readFileSync(url)) };
+  } catch (error) {
+    return {
+      error: `resampler: cannot load ${url.pathname} (${(error as Error).message}); resampling in JavaScript, several times slower (build the file with \`pnpm build\`)`,
+    };
   }
-  return compiled;
+}
+
+let loaded: KernelModuleLoad | undefined;
+
+/** The package's kernel module, loaded once; undefined where it cannot load. */
+function kernelModule(): WasmModule | undefined {
+  loaded ??= loadKernelModule(WASM_URL);
+  return 'module' in loaded ? loaded.module : undefined;
 }
 
 /** Why the WebAssembly kernel is not in use (file missing, no SIMD in this runtime), or undefined when it is. */
 export function wasmKernelError(): string | undefined {
   kernelModule();
-  return loadError;
+  return loaded && 'error' in loaded ? loaded.error : undefined;
 }
 
 const align16 = (bytes: number) => (bytes + 15) & ~15;

@@ -5,7 +5,7 @@ import { compileWat } from '../scripts/build-wasm.mjs';
 import { designPolyphaseBank } from '../src/polyphase-filter.js';
 import { createPolyphaseKernel, type PolyphaseKernel } from '../src/polyphase-kernel.js';
 import { MonoKernel } from '../src/polyphase-kernel-js.js';
-import { wasmKernel, wasmKernelError } from '../src/polyphase-kernel-wasm.js';
+import { loadKernelModule, wasmKernel, wasmKernelError } from '../src/polyphase-kernel-wasm.js';
 import { Resampler } from '../src/resampler.js';
 import { concat, randomChunks, sine } from './signals.js';
 
@@ -69,6 +69,15 @@ describe('resampler WebAssembly SIMD kernel', () => {
     // Several channels and the identity bank run in JavaScript.
     expect(createPolyphaseKernel(bank, 2).kind).toBe('js');
     expect(createPolyphaseKernel(designPolyphaseBank(16000, 16000, 'high'), 1).kind).toBe('js');
+  });
+
+  it('names the file, the cause and the fix when the module cannot load', () => {
+    const missing = new URL('../wasm/missing.wasm', import.meta.url);
+    expect(loadKernelModule(missing)).toEqual({
+      error: `resampler: cannot load ${missing.pathname} (ENOENT: no such file or directory, open '${missing.pathname}'); resampling in JavaScript, several times slower (build the file with \`pnpm build\`)`,
+    });
+    const notWasm = new URL('../wasm/polyphase.wat', import.meta.url);
+    expect('error' in loadKernelModule(notWasm)).toBe(true);
   });
 
   for (const [inRate, outRate] of PAIRS) {
