@@ -19,7 +19,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule) => { readonly exports: unknown };
 }
-const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const WASM = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 const INITIAL_FRAMES = 1024;
 
 interface PolyphaseExports {
@@ -45,6 +45,12 @@ export type KernelModuleLoad = { readonly module: WasmModule } | { readonly erro
 
 /** Compiles the kernel module from a .wasm file. */
 export function loadKernelModule(url: URL): KernelModuleLoad {
+  if (WASM === undefined) {
+    return {
+      error:
+        'resampler: this runtime has no WebAssembly (node --jitless?); resampling in JavaScript, several times slower',
+    };
+  }
   try {
     return { module: new WASM.Module(readFileSync(url)) };
   } catch (error) {
@@ -75,7 +81,7 @@ export function wasmKernel(bank: PolyphaseBank): PolyphaseKernel | undefined {
   const module = kernelModule();
   if (!module) return undefined;
   try {
-    return new WasmKernel(bank, new WASM.Instance(module).exports as unknown as PolyphaseExports);
+    return new WasmKernel(bank, new (WASM as WasmApi).Instance(module).exports as unknown as PolyphaseExports);
   } catch {
     // Out of memory for one more instance: this resampler runs in JavaScript, the others keep theirs.
     return undefined;
