@@ -7,7 +7,7 @@ const INITIAL_FRAMES = 1024;
 /** Input and output arrays that grow to the largest chunk seen and are then reused. */
 abstract class GrowingKernel implements PolyphaseKernel {
   readonly kind = 'js';
-  input: Float32Array;
+  protected input: Float32Array;
   protected output: Float32Array;
 
   constructor(
@@ -24,6 +24,14 @@ abstract class GrowingKernel implements PolyphaseKernel {
     const grown = new Float32Array(Math.max(needed, this.input.length * 2));
     grown.set(this.input.subarray(0, keep * this.channels));
     this.input = grown;
+  }
+
+  clear(from: number, to: number): void {
+    this.input.fill(0, from * this.channels, to * this.channels);
+  }
+
+  discard(frames: number, held: number): void {
+    this.input.copyWithin(0, frames * this.channels, held * this.channels);
   }
 
   load(samples: Int16Array | Float32Array, channels: number, at: number): void {

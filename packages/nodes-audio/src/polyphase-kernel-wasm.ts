@@ -96,7 +96,7 @@ export function wasmKernel(bank: PolyphaseBank): PolyphaseKernel | undefined {
  */
 class WasmKernel implements PolyphaseKernel {
   readonly kind = 'wasm-simd';
-  input: Float32Array;
+  private input: Float32Array;
   private output: Float32Array;
   private staging: Int16Array;
   private readonly inputOffset: number;
@@ -119,6 +119,14 @@ class WasmKernel implements PolyphaseKernel {
 
   reserve(frames: number, _keep: number): void {
     if (frames > this.input.length) this.layout(Math.max(frames, this.input.length * 2), this.output.length);
+  }
+
+  clear(from: number, to: number): void {
+    this.input.fill(0, from, to);
+  }
+
+  discard(frames: number, held: number): void {
+    this.input.copyWithin(0, frames, held);
   }
 
   load(samples: Int16Array | Float32Array, channels: number, at: number): void {

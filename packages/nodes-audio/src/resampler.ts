@@ -29,8 +29,7 @@ export class Resampler {
   readonly inChannels: number;
   readonly outChannels: number;
   private readonly bank: PolyphaseBank;
-  private readonly work: number;
-  /** Holds the history (`taps - 1` frames) then pending input, as floats with `work` channels. */
+  /** Holds the history (`taps - 1` frames) then pending input, as floats of `min(inChannels, outChannels)` channels. */
   private readonly kernel: PolyphaseKernel;
   /** Frames held in the kernel's input. */
   private buffered = 0;
@@ -52,8 +51,7 @@ export class Resampler {
     this.inChannels = options.inChannels;
     this.outChannels = options.outChannels;
     this.bank = designPolyphaseBank(options.inRate, options.outRate, options.quality ?? 'high');
-    this.work = Math.min(options.inChannels, options.outChannels);
-    this.kernel = createPolyphaseKernel(this.bank, this.work);
+    this.kernel = createPolyphaseKernel(this.bank, Math.min(options.inChannels, options.outChannels));
     this.reset();
   }
 
@@ -70,7 +68,7 @@ export class Resampler {
   /** Forgets all history: the next input starts a new stream at time 0. */
   reset(): void {
     const { taps, delay, up } = this.bank;
-    this.kernel.input.fill(0, 0, (taps - 1) * this.work);
+    this.kernel.clear(0, taps - 1);
     this.buffered = taps - 1;
     this.newest = taps - 1 + Math.floor(delay / up);
     this.phase = delay % up;
@@ -105,7 +103,7 @@ export class Resampler {
     const lastNewest = this.newest + Math.floor((this.phase + Math.max(0, missing - 1) * down) / up);
     const pad = Math.max(0, lastNewest + 1 - this.buffered);
     this.kernel.reserve(this.buffered + pad, this.buffered);
-    this.kernel.input.fill(0, this.buffered * this.work, (this.buffered + pad) * this.work);
+    this.kernel.clear(this.buffered, this.buffered + pad);
     this.buffered += pad;
     const out = this.drain(missing, encoding);
     this.reset();
@@ -115,7 +113,6 @@ export class Resampler {
   /** Computes up to `limit` outputs from the buffered input, then drops history no longer needed. */
   private drain<E extends PcmEncoding>(limit: number, encoding: E): PcmArray<E> {
     const { up, down, taps } = this.bank;
-    const work = this.work;
     const available =
       this.newest < this.buffered
         ? Math.floor(((this.buffered - 1 - this.newest) * up + (up - 1 - this.phase)) / down) + 1
@@ -129,7 +126,7 @@ export class Resampler {
     // Keep the `taps - 1` frames before the next output's newest input.
     const drop = Math.min(newest - (taps - 1), this.buffered);
     if (drop > 0) {
-      this.kernel.input.copyWithin(0, drop * work, this.buffered * work);
+      this.kernel.discard(drop, this.buffered);
       this.buffered -= drop;
       newest -= drop;
     }
