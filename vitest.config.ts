@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@beluga-voice\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
       { find: /^@beluga-voice\/core\/nodes$/, replacement: src('core/src/nodes.ts') },
+      { find: /^@beluga-voice\/core\/audio$/, replacement: src('core/src/audio/index.ts') },
       { find: /^@beluga-voice\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@beluga-voice\/nodes-audio\/nodes$/, replacement: src('nodes-audio/src/nodes.ts') },
       { find: /^@beluga-voice\/nodes-audio$/, replacement: src('nodes-audio/src/index.ts') },

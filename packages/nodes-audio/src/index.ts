@@ -5,7 +5,6 @@ export { type AudioWriter, RawFileWriter, StreamWriter, WavWriter } from './audi
 export { EnergyVad, type EnergyVadOptions } from './energy-vad.js';
 export { fileSink } from './file-sink.js';
 export { fileSource } from './file-source.js';
-export { type G711Law, g711Decode, g711DecodeF32, g711Encode } from './g711.js';
 export { mulawDecode } from './mulaw-decode.js';
 export { mulawEncode } from './mulaw-encode.js';
 export { nodes } from './nodes.js';
@@ -19,9 +18,7 @@ export { reframe } from './reframe.js';
 export { Reframer, type Remainder } from './reframer.js';
 export { resample } from './resample-node.js';
 export { Resampler, type ResamplerOptions } from './resampler.js';
-export type { DecodeTarget } from './sample-coding.js';
 export { SileroVad, sileroModelPath } from './silero-vad.js';
 export { vadEnergy } from './vad-energy-node.js';
 export { vadSilero } from './vad-silero-node.js';
-export { parseWavHeader, WavFormatError, type WavInfo, type WavSampleCoding, wavHeader } from './wav-header.js';
-export { type DecodedWav, openWavReader, probeWav, readWav } from './wav-reader.js';
+export { openWavReader, probeWav, readWav } from './wav-reader.js';
