@@ -24,6 +24,8 @@ export default defineConfig({
         replacement: src('provider-openai-realtime/src/nodes.ts'),
       },
       { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
+      { find: /^@beluga-voice\/vad-silero\/nodes$/, replacement: src('vad-silero/src/nodes.ts') },
+      { find: /^@beluga-voice\/vad-silero$/, replacement: src('vad-silero/src/index.ts') },
     ],
   },
   test: {
