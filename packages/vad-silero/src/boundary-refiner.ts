@@ -78,6 +78,8 @@ export class BoundaryRefiner {
   /** The refined time of a speech onset Silero placed at `onsetMs`. */
   refineStart(onsetMs: number): number {
     const at = this.blockAt(onsetMs);
+    // An onset older than the history (a very long minSpeechMs) stays where Silero put it.
+    if (at < this.oldest()) return onsetMs;
     const confirm: number[] = [];
     for (let n = at; n < this.count && n < at + Math.round(this.options.minSpeechMs / this.blockMs) + 2; n++) {
       confirm.push(this.level(n));
@@ -106,6 +108,7 @@ export class BoundaryRefiner {
    */
   refineEnd(endMs: number): number {
     const at = Math.min(this.count - 1, this.blockAt(endMs) - 1);
+    if (at < this.oldest()) return endMs;
     const tail: number[] = [];
     for (let n = at; n >= this.onsetBlock && n >= this.oldest() && tail.length < this.blocks(300); n--) {
       if (this.probabilities[n % HISTORY_BLOCKS] >= this.options.threshold) tail.push(this.level(n));
