@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@beluga-voice\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
       { find: /^@beluga-voice\/core\/conformance$/, replacement: src('core/src/conformance/index.ts') },
       { find: /^@beluga-voice\/core\/nodes$/, replacement: src('core/src/nodes.ts') },
+      { find: /^@beluga-voice\/core\/audio$/, replacement: src('core/src/audio/index.ts') },
       { find: /^@beluga-voice\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@beluga-voice\/nodes-audio\/nodes$/, replacement: src('nodes-audio/src/nodes.ts') },
       { find: /^@beluga-voice\/nodes-audio$/, replacement: src('nodes-audio/src/index.ts') },
@@ -24,6 +25,8 @@ export default defineConfig({
         replacement: src('provider-openai-realtime/src/nodes.ts'),
       },
       { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
+      { find: /^@beluga-voice\/vad-silero\/nodes$/, replacement: src('vad-silero/src/nodes.ts') },
+      { find: /^@beluga-voice\/vad-silero$/, replacement: src('vad-silero/src/index.ts') },
     ],
   },
   test: {

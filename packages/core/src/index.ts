@@ -41,7 +41,6 @@ export {
 } from './provider/scripted-provider.js';
 export { type ReplyPart, StubSession, type StubSessionSettings, type UserTurn } from './provider/stub-session.js';
 export { generateTone } from './provider/tone.js';
-export { readWav, type WavAudio } from './provider/wav-reader.js';
 export { redactingTracer } from './redacting-tracer.js';
 export * from './registry.js';
 export { highResolutionScheduler } from './runtime/clock.js';

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { type AudioEncoding, type AudioFormat, bytesPerSample, unreadableFile } from '@beluga-voice/core';
+import { codingOfEncoding, type DecodeTarget, decodedEncoding } from '@beluga-voice/core/audio';
 import { type AudioReader, openError } from './audio-reader.js';
 import { ensureFfmpeg, FfmpegReader } from './ffmpeg-reader.js';
 import { PcmFileReader } from './pcm-file-reader.js';
-import { codingOfEncoding, type DecodeTarget, decodedEncoding } from './sample-coding.js';
 import { openWavReader, probeWav, wavOutputFormat } from './wav-reader.js';
 
 export type Container = 'wav' | 'raw' | 'compressed';

@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AudioFrame, audioDurationMs } from '@beluga-voice/core';
+import { wavHeader } from '@beluga-voice/core/audio';
 import { runNode } from '@beluga-voice/core/testing';
 import { firstValueFrom, take, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasTool } from '../../core/test/support/external-tool.js';
 import { fileSource } from '../src/file-source.js';
-import { wavHeader } from '../src/wav-header.js';
 import { audioOf, fixture, joinSamples, tempDir, tone } from './audio-helpers.js';
 
 const tmp = tempDir();

@@ -1,4 +1,4 @@
-import type { AudioEncoding, AudioFormat } from '@beluga-voice/core';
+import type { AudioEncoding, AudioFormat } from '../audio-format.js';
 
 /** How one sample is stored in a WAV data chunk. */
 export type WavSampleCoding = 'u8' | 's16' | 's24' | 's32' | 'f32' | 'f64' | 'mulaw' | 'alaw';
