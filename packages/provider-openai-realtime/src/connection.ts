@@ -1,7 +1,7 @@
 import { S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
-import { errorFromUpgradeStatus } from './errors.js';
+import { errorFromUpgradeStatus, MAX_MESSAGE_BYTES } from './errors.js';
 import type { Protocol } from './wire/client-events.js';
 
 export interface ConnectOptions {
@@ -11,6 +11,8 @@ export interface ConnectOptions {
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly scheduler: SchedulerLike;
+  /** Aborting it gives up the attempt at once (the session closed while connecting). */
+  readonly signal?: AbortSignal;
 }
 
 /** `<baseUrl>/realtime?model=…`, with http(s) turned into ws(s). */
@@ -33,9 +35,10 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.protocol === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
+    const socket = new WebSocket(url, { headers, maxPayload: MAX_MESSAGE_BYTES });
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
+      options.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       socket.on('error', () => undefined);
       socket.terminate();
@@ -49,6 +52,10 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
         ),
       ),
     );
+    const onAbort = () =>
+      fail(new S2SError('closed', `provider.openai-realtime: session closed while connecting to ${new URL(url).host}`));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('unexpected-response', (_req, res) => fail(errorFromUpgradeStatus(res.statusCode ?? 0)));
     socket.once('error', (error: Error) =>
       fail(
@@ -61,6 +68,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
     );
     socket.once('open', () => {
       deadline.unsubscribe();
+      options.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       onOpen(socket);
       resolve(socket);

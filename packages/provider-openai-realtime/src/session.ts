@@ -25,9 +25,9 @@ import type WebSocket from 'ws';
 import { AudioChunker } from './audio-chunker.js';
 import { backoffDelay } from './backoff.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
-import { openSocket } from './connection.js';
 import { ConversationLog } from './conversation-log.js';
 import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './errors.js';
+import { establishSession } from './establish.js';
 import { EventWaiters } from './event-waiters.js';
 import { ResponseAudio } from './response-audio.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
@@ -116,6 +116,8 @@ export class OpenAIRealtimeSession implements S2SSession {
   private lastActivityAt = 0;
   private readonly delays = new Set<() => void>();
   private closing: Promise<void> | undefined;
+  /** Aborted by `close()`: a connection attempt in flight gives up at once. */
+  private readonly closed = new AbortController();
 
   constructor({ apiKey, ...deps }: SessionDeps) {
     this.#apiKey = apiKey;
@@ -306,40 +308,23 @@ export class OpenAIRealtimeSession implements S2SSession {
   // ---- connection -------------------------------------------------------------------------
 
   private async establish(): Promise<void> {
-    const created$ = this.waiters.waitFor('session.created', undefined, this.config.connectTimeoutMs);
-    try {
-      await openSocket(
-        {
-          baseUrl: this.config.baseUrl,
-          model: this.config.model,
-          protocol: this.config.protocol,
-          apiKey: this.#apiKey,
-          timeoutMs: this.config.connectTimeoutMs,
-          scheduler: this.deps.scheduler,
-        },
-        (socket) => this.attach(socket),
-      );
-    } catch (error) {
-      created$.catch(() => undefined);
-      this.waiters.rejectAll(asS2SError(error));
-      throw error;
-    }
-    if (this.state === 'closed') {
-      this.discardSocket();
-      throw new S2SError('closed', `${WHO}: session closed while connecting`);
-    }
-    const created = await created$;
-    if (created.type === 'session.created' && !this.id) this.id = created.session.id ?? `session-${Date.now()}`;
-    const updateId = this.send({
-      type: 'session.update',
-      session: buildSessionObject(this.config.protocol, this.settings),
+    const id = await establishSession({
+      connect: {
+        baseUrl: this.config.baseUrl,
+        model: this.config.model,
+        protocol: this.config.protocol,
+        apiKey: this.#apiKey,
+        timeoutMs: this.config.connectTimeoutMs,
+        scheduler: this.deps.scheduler,
+        signal: this.closed.signal,
+      },
+      waiters: this.waiters,
+      settings: this.settings,
+      attach: (socket) => this.attach(socket),
+      send: (event) => this.send(event),
+      closed: () => this.state === 'closed',
     });
-    await this.waiters.waitFor('session.updated', updateId, this.config.connectTimeoutMs).catch((error: unknown) => {
-      const e = asS2SError(error);
-      throw e.code === 'invalid-request'
-        ? new S2SError(e.code, `${WHO}: session.update refused: ${e.message}`, { fatal: true })
-        : e;
-    });
+    if (!this.id) this.id = id ?? `session-${Date.now()}`;
     for (const item of this.log.snapshot()) {
       this.send({ type: 'conversation.item.create', item: historyItem(this.config.protocol, item) });
     }
@@ -365,11 +350,16 @@ export class OpenAIRealtimeSession implements S2SSession {
       }
       this.onMessage(data.toString());
     });
-    socket.on('error', (error) => this.deps.logger.debug(`socket error: ${redact(error.message)}`));
+    // `ws` refuses a message above `maxPayload` by dropping the socket (1006 here, 1009 to the server).
+    let tooLarge = false;
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+      this.deps.logger.debug(`socket error: ${redact(error.message)}`);
+    });
     socket.on('close', (code, reason) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      this.onClose(code, reason.toString());
+      this.onClose(tooLarge ? 1009 : code, reason.toString());
     });
   }
 
@@ -430,6 +420,7 @@ export class OpenAIRealtimeSession implements S2SSession {
   private async finish(error: S2SError | undefined): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.closed.abort();
     this.deps.signal?.removeEventListener('abort', this.onAbort);
     this.watchdog?.unsubscribe();
     for (const cancel of this.delays) cancel();
