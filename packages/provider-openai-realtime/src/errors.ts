@@ -8,7 +8,6 @@ const WHO = 'provider.openai-realtime';
  */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-
 export interface ServerErrorBody {
   readonly type: string;
   readonly code?: string | null;

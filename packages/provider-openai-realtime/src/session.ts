@@ -20,7 +20,7 @@ import {
   type ToolSpec,
 } from '@beluga-voice/core';
 import type { Span } from '@opentelemetry/api';
-import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith, timer } from 'rxjs';
+import { defer, type Observable, of, type SchedulerLike, Subject, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
 import { AudioChunker } from './audio-chunker.js';
 import { backoffDelay } from './backoff.js';
@@ -30,9 +30,10 @@ import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './erro
 import { establishSession } from './establish.js';
 import { EventWaiters } from './event-waiters.js';
 import { ResponseAudio } from './response-audio.js';
+import { ResponseWatchdog } from './response-watchdog.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
 import { buildSessionObject, type ClientEvent, historyItem, type SessionSettings } from './wire/client-events.js';
-import { parseServerEvent, type ServerEvent, type ServerResponse } from './wire/server-events.js';
+import { parseServerEvent, responseIdOf, type ServerEvent, type ServerResponse } from './wire/server-events.js';
 
 const WHO = 'provider.openai-realtime';
 /** A manual commit needs at least this much audio (`input_audio_buffer_commit_empty`). */
@@ -112,8 +113,7 @@ export class OpenAIRealtimeSession implements S2SSession {
   private outputPositionMs = 0;
   private discontNext = false;
   private expiring = false;
-  private watchdog: Subscription | undefined;
-  private lastActivityAt = 0;
+  private readonly watchdog: ResponseWatchdog;
   private readonly delays = new Set<() => void>();
   private closing: Promise<void> | undefined;
   /** Aborted by `close()`: a connection attempt in flight gives up at once. */
@@ -124,6 +124,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.deps = deps;
     this.config = deps.config;
     this.waiters = new EventWaiters(deps.scheduler, WHO);
+    this.watchdog = new ResponseWatchdog(deps.scheduler, deps.config.responseTimeoutMs, () => this.onStalled());
     this.format = wireAudioFormat(deps.config.audioFormat);
     this.chunker = new AudioChunker(this.format);
     this.log = new ConversationLog(deps.context.history ?? []);
@@ -422,7 +423,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.state = 'closed';
     this.closed.abort();
     this.deps.signal?.removeEventListener('abort', this.onAbort);
-    this.watchdog?.unsubscribe();
+    this.watchdog.stop();
     for (const cancel of this.delays) cancel();
     this.delays.clear();
     this.waiters.rejectAll(new S2SError('closed', `${WHO}: session closed`));
@@ -457,9 +458,18 @@ export class OpenAIRealtimeSession implements S2SSession {
       return;
     }
     const event = parsed.event;
-    this.feedWatchdog();
     if (this.waiters.offer(event)) return;
+    if (this.guards(event)) this.watchdog.progress();
     this.handle(event);
+    if (!this.active && !this.responseRequested) this.watchdog.stop();
+  }
+
+  /** Whether `event` is progress of the response the watchdog guards (or the answer to its request). */
+  private guards(event: ServerEvent): boolean {
+    // A new response becomes the guarded one.
+    if (event.type === 'response.created') return true;
+    const id = responseIdOf(event);
+    return id !== undefined && id === this.active?.id;
   }
 
   private handle(event: ServerEvent): void {
@@ -585,6 +595,23 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 
   private onResponseCreated(id: string): void {
+    const previous = this.active;
+    if (previous?.id === id) {
+      this.deps.logger.debug(`duplicate response.created for ${id} ignored`);
+      return;
+    }
+    if (previous) {
+      // The protocol has one response at a time: a second one means the first's response.done was
+      // lost or comes late. End the first now, or it would stay active (and block the drain) forever.
+      this.emit({
+        type: 'warning',
+        code: 'protocol-order',
+        message: `${WHO}: response ${id} was created before response ${previous.id} was done; ending ${previous.id} as incomplete`,
+      });
+      this.active = undefined;
+      endSpan(previous.span, 'superseded by another response');
+      this.emit({ type: 'response-done', responseId: previous.id, status: 'incomplete' });
+    }
     this.responseRequested = false;
     this.active = {
       id,
@@ -712,44 +739,23 @@ export class OpenAIRealtimeSession implements S2SSession {
     return this.active?.id === responseId && this.active.dropping;
   }
 
-  /**
-   * Reports a response that stays silent for `responseTimeoutMs`. One timer at a time: events only
-   * move `lastActivityAt`, and the timer re-arms itself for the remainder when it fires early.
-   */
-  private feedWatchdog(): void {
-    this.lastActivityAt = this.now();
-    if (!this.active && !this.responseRequested) {
-      this.watchdog?.unsubscribe();
-      this.watchdog = undefined;
-      return;
-    }
-    if (!this.watchdog) this.armWatchdog(this.config.responseTimeoutMs);
-  }
-
-  private armWatchdog(ms: number): void {
-    this.watchdog = timer(ms, this.deps.scheduler).subscribe(() => {
-      this.watchdog = undefined;
-      if (!this.active && !this.responseRequested) return;
-      const silentFor = this.now() - this.lastActivityAt;
-      if (silentFor < this.config.responseTimeoutMs) {
-        this.armWatchdog(this.config.responseTimeoutMs - silentFor);
-        return;
-      }
-      const active = this.active;
-      this.responseRequested = false;
-      this.emit({
-        type: 'error',
-        error: new S2SError(
-          'timeout',
-          `${WHO}: no reply from the server for ${this.config.responseTimeoutMs} ms${active ? ` (response ${active.id})` : ''}`,
-        ),
-      });
-      if (active) {
-        this.active = undefined;
-        endSpan(active.span, 'timeout');
-        this.emit({ type: 'response-done', responseId: active.id, status: 'failed' });
-      }
+  /** The watchdog saw no progress for `responseTimeoutMs`: report it and give the response up. */
+  private onStalled(): void {
+    if (!this.active && !this.responseRequested) return;
+    const active = this.active;
+    this.responseRequested = false;
+    this.emit({
+      type: 'error',
+      error: new S2SError(
+        'timeout',
+        `${WHO}: no reply from the server for ${this.config.responseTimeoutMs} ms${active ? ` (response ${active.id})` : ''}`,
+      ),
     });
+    if (active) {
+      this.active = undefined;
+      endSpan(active.span, 'timeout');
+      this.emit({ type: 'response-done', responseId: active.id, status: 'failed' });
+    }
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -771,7 +777,7 @@ export class OpenAIRealtimeSession implements S2SSession {
       return eventId;
     }
     socket.send(JSON.stringify({ event_id: eventId, ...event }));
-    if (event.type === 'response.create') this.feedWatchdog();
+    if (event.type === 'response.create') this.watchdog.progress();
     return eventId;
   }
 

@@ -243,6 +243,9 @@ class SessionBridge {
           message: `${this.label}: reconnected after ${event.gapMs} ms (attempt ${event.attempt})`,
         });
         return;
+      case 'warning':
+        this.ctx.emit({ type: 'warning', code: event.code, message: `${this.label}: ${event.message}` });
+        return;
       case 'session-started':
       case 'interrupted':
       case 'closed':

@@ -93,6 +93,8 @@ export type S2SEvent =
     }
   | { readonly type: 'interrupted'; readonly responseId: string; readonly playedMs: number }
   | { readonly type: 'reconnected'; readonly gapMs: number; readonly attempt: number }
+  /** Something the user should know that does not stop the session (an ordering error, audio lost). */
+  | { readonly type: 'warning'; readonly code: string; readonly message: string }
   | { readonly type: 'error'; readonly error: S2SError }
   | { readonly type: 'closed'; readonly reason?: string };
 
