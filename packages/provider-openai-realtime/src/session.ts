@@ -9,6 +9,7 @@ import {
   type InterruptResult,
   iterateObservable,
   type Logger,
+  msToBytes,
   type ResponseStatus,
   redact,
   S2SError,
@@ -23,21 +24,33 @@ import type { Span } from '@opentelemetry/api';
 import { defer, type Observable, of, type SchedulerLike, Subject, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
 import { AudioChunker } from './audio-chunker.js';
-import { backoffDelay } from './backoff.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
 import { ConversationLog } from './conversation-log.js';
 import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './errors.js';
 import { establishSession } from './establish.js';
 import { EventWaiters } from './event-waiters.js';
+import { type ConnectAttempts, connectWithRetries } from './reconnect.js';
 import { ResponseAudio } from './response-audio.js';
 import { ResponseWatchdog } from './response-watchdog.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
-import { buildSessionObject, type ClientEvent, historyItem, type SessionSettings } from './wire/client-events.js';
+import { TurnAudio } from './turn-audio.js';
+import {
+  buildSessionObject,
+  type ClientEvent,
+  historyItem,
+  replayItem,
+  type SessionSettings,
+} from './wire/client-events.js';
 import { parseServerEvent, responseIdOf, type ServerEvent, type ServerResponse } from './wire/server-events.js';
 
 const WHO = 'provider.openai-realtime';
 /** A manual commit needs at least this much audio (`input_audio_buffer_commit_empty`). */
 const MIN_COMMIT_MS = 100;
+/** User audio held for the open turn across a reconnection (beyond it the oldest is dropped, loudly). */
+const HELD_AUDIO_MS = 10_000;
+/** User turns kept as audio to replay after a reconnection when no transcript of them exists. */
+const REPLAYED_AUDIO_TURNS = 8;
+const REPLAYED_AUDIO_MS = 60_000;
 
 type State = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -114,6 +127,14 @@ export class OpenAIRealtimeSession implements S2SSession {
   private discontNext = false;
   private expiring = false;
   private readonly watchdog: ResponseWatchdog;
+  private readonly attempts: ConnectAttempts;
+  /** The open turn's audio, re-sent after a reconnection. */
+  private readonly turnAudio: TurnAudio;
+  /** Audio of turns committed by this client, until the server names their items. */
+  private committedAudio: Uint8Array[] = [];
+  /** `speechStopped` came while reconnecting: commit once the turn's audio is on the new socket. */
+  private commitWanted = false;
+  private heldDroppedMs = 0;
   private readonly delays = new Set<() => void>();
   private closing: Promise<void> | undefined;
   /** Aborted by `close()`: a connection attempt in flight gives up at once. */
@@ -125,9 +146,22 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.config = deps.config;
     this.waiters = new EventWaiters(deps.scheduler, WHO);
     this.watchdog = new ResponseWatchdog(deps.scheduler, deps.config.responseTimeoutMs, () => this.onStalled());
+    this.attempts = {
+      policy: deps.config.reconnect,
+      random: deps.random,
+      delay: (ms) => this.delay(ms),
+      establish: () => this.establish(),
+      discard: () => this.discardSocket(),
+      wanted: () => this.state !== 'closed',
+      warn: (message) => deps.logger.warn(message),
+    };
     this.format = wireAudioFormat(deps.config.audioFormat);
     this.chunker = new AudioChunker(this.format);
-    this.log = new ConversationLog(deps.context.history ?? []);
+    this.turnAudio = new TurnAudio(this.format, HELD_AUDIO_MS);
+    this.log = new ConversationLog(deps.context.history ?? [], {
+      turns: REPLAYED_AUDIO_TURNS,
+      bytes: msToBytes(this.format, REPLAYED_AUDIO_MS),
+    });
     this.settings = {
       instructions: deps.context.systemPrompt ?? deps.config.instructions,
       voice: deps.context.voice ?? deps.config.voice,
@@ -149,24 +183,15 @@ export class OpenAIRealtimeSession implements S2SSession {
   async start(): Promise<void> {
     this.deps.signal?.addEventListener('abort', this.onAbort, { once: true });
     const span = this.deps.telemetry.startSpan();
-    const policy = this.config.reconnect;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.establish();
-        break;
-      } catch (error) {
-        const e = asS2SError(error);
-        this.discardSocket();
-        if (e.fatal || attempt >= policy.maxAttempts || this.state === 'closed') {
-          endSpan(span, e.message);
-          this.state = 'closed';
-          this.deps.signal?.removeEventListener('abort', this.onAbort);
-          this.subject.complete();
-          throw e;
-        }
-        this.deps.logger.warn(`${e.message}; retrying`, { attempt: attempt + 1 });
-        await this.delay(backoffDelay(policy, attempt + 1, this.deps.random));
-      }
+    const outcome = await connectWithRetries(this.attempts, false);
+    if (outcome.kind !== 'connected' || this.state === 'closed') {
+      const error = outcome.kind === 'connected' ? closedError() : outcome.error;
+      endSpan(span, error.message);
+      this.state = 'closed';
+      this.discardSocket();
+      this.deps.signal?.removeEventListener('abort', this.onAbort);
+      this.subject.complete();
+      throw error;
     }
     span.setAttribute('openai_realtime.session_id', this.id);
     span.end();
@@ -182,14 +207,13 @@ export class OpenAIRealtimeSession implements S2SSession {
         `${WHO}: audio must be ${formatToString(this.format)} (audioFormat ${this.config.audioFormat}), got ${formatToString(frame.format)}; insert audio.resample`,
       );
     }
-    if (this.state !== 'open') return;
     for (const chunk of this.chunker.push(samplesToBytes(frame.samples))) this.append(chunk);
     if (this.drainScheduled) return;
     this.drainScheduled = true;
     // Frames handed over in one go (a file, a burst after a stall) leave as few large appends.
     queueMicrotask(() => {
       this.drainScheduled = false;
-      const rest = this.state === 'open' ? this.chunker.drain() : undefined;
+      const rest = this.state === 'closed' ? undefined : this.chunker.drain();
       if (rest) this.append(rest);
     });
   }
@@ -229,18 +253,9 @@ export class OpenAIRealtimeSession implements S2SSession {
   /** With `turnDetection: none` (push-to-talk, local VAD): commit the turn and ask for a reply. */
   speechStopped(_atMs: number): void {
     this.assertOpen();
-    if (this.config.turnDetection.type !== 'none' || this.state !== 'open') return;
-    const rest = this.chunker.flush();
-    if (rest) this.append(rest);
-    if (bytesToMs(this.format, this.uncommittedBytes) < MIN_COMMIT_MS) {
-      this.deps.logger.debug(
-        `turn too short to commit (${Math.round(bytesToMs(this.format, this.uncommittedBytes))} ms)`,
-      );
-      return;
-    }
-    this.send({ type: 'input_audio_buffer.commit' });
-    this.uncommittedBytes = 0;
-    this.requestResponse();
+    if (this.config.turnDetection.type !== 'none') return;
+    if (this.state === 'open') this.commitTurn();
+    else this.commitWanted = true;
   }
 
   interrupt(options?: InterruptOptions): InterruptResult | null {
@@ -326,8 +341,16 @@ export class OpenAIRealtimeSession implements S2SSession {
       closed: () => this.state === 'closed',
     });
     if (!this.id) this.id = id ?? `session-${Date.now()}`;
-    for (const item of this.log.snapshot()) {
-      this.send({ type: 'conversation.item.create', item: historyItem(this.config.protocol, item) });
+    const replay = this.log.replay();
+    for (const item of replay.items) {
+      this.send({ type: 'conversation.item.create', item: replayItem(this.config.protocol, item) });
+    }
+    if (replay.lostUserTurns > 0) {
+      this.emit({
+        type: 'warning',
+        code: 'replay-incomplete',
+        message: `${WHO}: ${replay.lostUserTurns} earlier user turn(s) could not be replayed to the new session (no transcript, and their audio is no longer kept); set inputTranscription to replay user turns as text`,
+      });
     }
   }
 
@@ -384,38 +407,47 @@ export class OpenAIRealtimeSession implements S2SSession {
     const lostAt = this.now();
     this.emit({ type: 'error', error: cause });
     this.abandonActiveResponse();
-    this.chunker.clear();
+    // The old socket's input buffer is gone: the turn so far goes out again on the new one.
+    this.turnAudio.unsend();
+    this.committedAudio = [];
     this.uncommittedBytes = 0;
     this.serverSpeech = false;
-    const policy = this.config.reconnect;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      await this.delay(backoffDelay(policy, attempt, this.deps.random));
-      if (this.state !== 'reconnecting') return;
-      try {
-        await this.establish();
-      } catch (error) {
-        const e = asS2SError(error);
-        this.discardSocket();
-        if (this.state !== 'reconnecting') return;
-        if (e.fatal) {
-          this.closing ??= this.finish(e);
-          return;
-        }
-        this.deps.logger.warn(`reconnection attempt ${attempt} failed: ${e.message}`);
-        continue;
-      }
-      this.state = 'open';
-      this.emit({ type: 'reconnected', gapMs: Math.round(this.now() - lostAt), attempt });
-      this.flushResponse();
+    const outcome = await connectWithRetries(this.attempts, true);
+    if (this.state !== 'reconnecting') return;
+    if (outcome.kind === 'stopped') return;
+    if (outcome.kind === 'failed') {
+      const error = outcome.error.fatal
+        ? outcome.error
+        : new S2SError(
+            'connection',
+            `${WHO}: could not reconnect after ${this.config.reconnect.maxAttempts} attempts (${cause.message})`,
+            { fatal: true },
+          );
+      this.closing ??= this.finish(error);
       return;
     }
-    this.closing ??= this.finish(
-      new S2SError(
-        'connection',
-        `${WHO}: could not reconnect after ${policy.maxAttempts} attempts (${cause.message})`,
-        { fatal: true },
-      ),
-    );
+    this.state = 'open';
+    this.resendTurn();
+    this.emit({ type: 'reconnected', gapMs: Math.round(this.now() - lostAt), attempt: outcome.attempt });
+    this.flushResponse();
+  }
+
+  /** After a reconnection: the user audio of the open turn, then the commit asked for meanwhile. */
+  private resendTurn(): void {
+    for (const chunk of this.turnAudio.takeUnsent()) this.sendAppend(chunk);
+    const dropped = Math.round(this.heldDroppedMs);
+    this.heldDroppedMs = 0;
+    if (dropped > 0) {
+      this.emit({
+        type: 'warning',
+        code: 'audio-dropped',
+        message: `${WHO}: ${dropped} ms of user audio dropped during the reconnection (more than ${this.turnAudio.maxMs / 1000} s held)`,
+      });
+    }
+    if (this.commitWanted) {
+      this.commitWanted = false;
+      this.commitTurn();
+    }
   }
 
   private async finish(error: S2SError | undefined): Promise<void> {
@@ -487,7 +519,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         return;
       case 'input_audio_buffer.committed':
         this.uncommittedBytes = 0;
-        this.log.reserve(event.item_id);
+        this.log.reserveUserTurn(event.item_id, this.committedAudio.shift() ?? this.turnAudio.take());
         if (this.config.turnDetection.type !== 'none' && !this.config.turnDetection.createResponse)
           this.requestResponse();
         return;
@@ -760,12 +792,44 @@ export class OpenAIRealtimeSession implements S2SSession {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
+  /** User audio: sent when a socket is open, held for the next one otherwise; kept until committed. */
   private append(chunk: Uint8Array): void {
+    const open = this.state === 'open';
+    if (open) this.sendAppend(chunk);
+    const dropped = this.turnAudio.push(chunk, open);
+    if (dropped > 0 && this.state === 'reconnecting') {
+      if (this.heldDroppedMs === 0) {
+        this.emit({
+          type: 'warning',
+          code: 'audio-dropped',
+          message: `${WHO}: more than ${HELD_AUDIO_MS / 1000} s of user audio held while reconnecting; dropping the oldest`,
+        });
+      }
+      this.heldDroppedMs += dropped;
+    }
+  }
+
+  private sendAppend(chunk: Uint8Array): void {
     this.uncommittedBytes += chunk.byteLength;
     this.send({
       type: 'input_audio_buffer.append',
       audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
     });
+  }
+
+  /** Manual turn detection: commit what the input buffer holds and ask for a reply. */
+  private commitTurn(): void {
+    const rest = this.chunker.flush();
+    if (rest) this.append(rest);
+    const ms = bytesToMs(this.format, this.uncommittedBytes);
+    if (ms < MIN_COMMIT_MS) {
+      this.deps.logger.debug(`turn too short to commit (${Math.round(ms)} ms)`);
+      return;
+    }
+    this.send({ type: 'input_audio_buffer.commit' });
+    this.committedAudio.push(this.turnAudio.take());
+    this.uncommittedBytes = 0;
+    this.requestResponse();
   }
 
   /** Sends a client event with a fresh `event_id` (echoed by errors about it); returns the id. */
@@ -809,11 +873,8 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 }
 
-function asS2SError(error: unknown): S2SError {
-  if (error instanceof S2SError) return error;
-  return new S2SError('connection', `${WHO}: ${redact(error instanceof Error ? error.message : String(error))}`, {
-    cause: error,
-  });
+function closedError(): S2SError {
+  return new S2SError('closed', `${WHO}: session closed while connecting`);
 }
 
 function toUsage(usage: ServerResponse['usage']): TokenUsage | undefined {
