@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { filter, map, Observable, type Subscriber, Subscription, share, timer } from 'rxjs';
+import { filter, map, Observable, type Subscriber, Subscription, share } from 'rxjs';
 import type { ControlEvent } from '../control.js';
 import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
 import { audioDurationMs } from '../frames.js';
@@ -7,6 +7,7 @@ import type { NodeContext } from '../node.js';
 import { errorMessage } from '../secrets.js';
 import type { ConversationConfig } from './conversation-config.js';
 import { ConversationGuard } from './conversation-guard.js';
+import { DrainDeadline } from './drain-deadline.js';
 import { ResponseLedger } from './response-ledger.js';
 import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
 import { TurnTracker } from './turn-tracker.js';
@@ -23,7 +24,7 @@ export interface ProviderBridgeOptions {
   readonly provider: S2SProvider;
   readonly context: ConversationContext;
   readonly ctx: NodeContext;
-  /** How long a stop or `end-session` waits for the current response before closing anyway. */
+  /** How long `end-session` (or inputs ending on their own) waits for the current response; a stopping pipeline's deadline replaces it. */
   readonly drainTimeoutMs: number;
   readonly conversation: ConversationConfig;
 }
@@ -81,7 +82,7 @@ class SessionBridge {
   private lastTurnEndAt: number | undefined;
   private awaitingResponse = false;
   private draining = false;
-  private drainTimer: Subscription | undefined;
+  private drainDeadline: DrainDeadline | undefined;
   private finished = false;
 
   constructor(
@@ -470,15 +471,15 @@ class SessionBridge {
   private drain(reason: string): void {
     if (this.draining || this.finished) return;
     this.draining = true;
-    const limit = this.options.drainTimeoutMs;
-    this.drainTimer = timer(limit, this.ctx.scheduler).subscribe(() => {
+    this.drainDeadline = new DrainDeadline(this.ctx, this.options.drainTimeoutMs, (waitedMs) => {
       this.ctx.emit({
         type: 'warning',
         code: 'drain-timeout',
-        message: `${this.label}: still responding ${limit} ms after ${reason}; closing the session`,
+        message: `${this.label}: still responding ${Math.round(waitedMs)} ms after ${reason}; closing the session`,
       });
       void this.finish();
     });
+    this.drainDeadline.start();
     this.checkDrained();
   }
 
@@ -491,7 +492,7 @@ class SessionBridge {
   private async finish(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    this.drainTimer?.unsubscribe();
+    this.drainDeadline?.cancel();
     this.guard.close();
     try {
       await this.session?.close();
@@ -518,7 +519,7 @@ class SessionBridge {
 
   private release(): void {
     this.finished = true;
-    this.drainTimer?.unsubscribe();
+    this.drainDeadline?.cancel();
     this.guard.close();
     this.subs.unsubscribe();
     this.endSpans();

@@ -87,6 +87,8 @@ export class Pipeline implements RunningPipeline {
   };
   private readonly dropCounter;
   private stopRequested?: StopOptions;
+  /** Scheduler time at which a stop under way closes every node. */
+  private stopDeadlineAt: number | undefined;
   private finishing?: Promise<void>;
   private resolveDone!: () => void;
   private rejectDone!: (error: Error) => void;
@@ -156,6 +158,7 @@ export class Pipeline implements RunningPipeline {
     if (this.currentState === 'draining') return this.done.catch(() => {});
     this.setState('draining');
     const timeoutMs = options.timeoutMs ?? 5000;
+    this.stopDeadlineAt = this.now() + timeoutMs;
     this.timers.push(
       this.scheduleOnce(timeoutMs, () => {
         const pending = [...this.nodes.values()].filter((n) => !n.finished).map((n) => n.id);
@@ -325,6 +328,8 @@ export class Pipeline implements RunningPipeline {
       baseDir: this.options.baseDir ?? process.cwd(),
       linkedOffers: (key) => this.linkedOffers(rt.id, key),
       fail: (error) => this.onNodeError(rt, error),
+      stopDeadline: () => this.stopDeadlineAt,
+      traceContext: trace.setSpan(parent, rt.span),
     });
     try {
       rt.run = await rt.node.spec.create(rt.node.config, rt.handle.ctx);
