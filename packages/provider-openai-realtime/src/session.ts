@@ -692,7 +692,7 @@ export class OpenAIRealtimeSession implements S2SSession {
       return;
     }
     if (this.toolCalls.has(callId)) return;
-    this.toolCalls.set(callId, { name, responseId, span: this.deps.telemetry.toolSpan(callId, name), answered: false });
+    this.toolCalls.set(callId, { name, responseId, span: this.deps.telemetry.toolSpan(callId, name, this.active?.id === responseId ? this.active.span : undefined), answered: false });
     this.lastToolResponseId = responseId;
     this.log.add({ type: 'tool-call', id: callId, name, arguments: args });
     this.emit({ type: 'tool-call', id: callId, name, arguments: args, responseId });

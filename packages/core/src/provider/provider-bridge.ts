@@ -1,4 +1,4 @@
-import type { Span } from '@opentelemetry/api';
+import { type Context, type Span, type SpanContext, trace } from '@opentelemetry/api';
 import { filter, map, Observable, type Subscriber, Subscription, share } from 'rxjs';
 import type { ControlEvent } from '../control.js';
 import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
@@ -78,6 +78,8 @@ class SessionBridge {
   private readonly responseSpans = new Map<string, Span>();
   private session: S2SSession | undefined;
   private sessionSpan: Span | undefined;
+  /** Parent of everything the session traces: pipeline → node → provider.session → … */
+  private sessionContext: Context;
   private openedAt = 0;
   private lastTurnEndAt: number | undefined;
   private awaitingResponse = false;
@@ -92,7 +94,8 @@ class SessionBridge {
   ) {
     this.ctx = options.ctx;
     this.label = `${this.ctx.type} "${this.ctx.id}"`;
-    this.turns = new TurnTracker(this.ctx);
+    this.sessionContext = this.ctx.traceContext;
+    this.turns = new TurnTracker(this.ctx, () => this.sessionContext);
     this.guard = new ConversationGuard(options.conversation, this.ctx, {
       bargeIn: () => this.bargeIn(),
       idle: (action) => this.onIdle(action),
@@ -108,14 +111,18 @@ class SessionBridge {
     const { provider } = this.options;
     const ctx = this.ctx;
     const context = { ...this.options.context, tools: this.tools() };
-    this.sessionSpan = ctx.tracer.startSpan('provider.session', {
-      attributes: { 'provider.name': provider.name, 'beluga.node': ctx.id },
-    });
+    this.sessionSpan = ctx.tracer.startSpan(
+      'provider.session',
+      { attributes: { 'provider.name': provider.name, 'beluga.node': ctx.id } },
+      ctx.traceContext,
+    );
+    this.sessionContext = trace.setSpan(ctx.traceContext, this.sessionSpan);
     const session = await provider.startSession(context, {
       signal: ctx.signal,
       logger: ctx.logger,
       tracer: ctx.tracer,
       meter: ctx.meter,
+      traceContext: this.sessionContext,
     });
     if (this.finished) {
       await session.close();
@@ -203,8 +210,9 @@ class SessionBridge {
           ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
         });
         return;
-      case 'tool-call':
+      case 'tool-call': {
         this.pendingCalls.add(event.id);
+        const spanContext = this.responseSpanContext(event.responseId);
         this.emitFrame('toolCalls', {
           kind: 'tool-call',
           timestamp: this.time(),
@@ -212,8 +220,10 @@ class SessionBridge {
           name: event.name,
           arguments: event.arguments,
           ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
+          ...(spanContext ? { spanContext } : {}),
         });
         return;
+      }
       case 'speech-start':
         this.userSpeechStarted();
         this.emitFrame('events', { kind: 'speech-start', timestamp: event.timestamp, source: 'server' });
@@ -255,6 +265,13 @@ class SessionBridge {
     }
   }
 
+  /** The traced span of a response (or else the session), for a tool call to parent its span on. */
+  private responseSpanContext(responseId: string | undefined): SpanContext | undefined {
+    const span = (responseId === undefined ? undefined : this.responseSpans.get(responseId)) ?? this.sessionSpan;
+    const context = span?.spanContext();
+    return context && trace.isSpanContextValid(context) ? context : undefined;
+  }
+
   private onAudio(responseId: string, frame: AudioFrame, now: number): void {
     const record = this.ledger.ensure(responseId, now);
     if (record.interrupted) return;
@@ -279,9 +296,11 @@ class SessionBridge {
     this.awaitingResponse = false;
     this.responseSpans.set(
       responseId,
-      this.ctx.tracer.startSpan('provider.response', {
-        attributes: { 'provider.name': this.options.provider.name, 'provider.response_id': responseId },
-      }),
+      this.ctx.tracer.startSpan(
+        'provider.response',
+        { attributes: { 'provider.name': this.options.provider.name, 'provider.response_id': responseId } },
+        this.turns.contextOf(responseId) ?? this.sessionContext,
+      ),
     );
     this.ctx.emit({ type: 'mark', name: 'response-start', data: { responseId } });
     this.emitFrame('events', { kind: 'response-start', timestamp: this.time(), responseId });

@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import type { Context, Meter, Tracer } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 import type { AudioFormat } from '../audio-format.js';
 import type { Logger } from '../bus.js';
@@ -136,6 +136,8 @@ export interface StartSessionOptions {
   readonly logger?: Logger;
   readonly tracer?: Tracer;
   readonly meter?: Meter;
+  /** Parent of the provider's own spans: the provider node passes its `provider.session` span. */
+  readonly traceContext?: Context;
 }
 
 export interface S2SProvider {
