@@ -4,6 +4,7 @@ import type { ControlEvent } from '../control.js';
 import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
 import { audioDurationMs } from '../frames.js';
 import type { NodeContext } from '../node.js';
+import { ReportedNodeError } from '../runtime/errors.js';
 import { errorMessage } from '../secrets.js';
 import type { ConversationConfig } from './conversation-config.js';
 import { ConversationGuard } from './conversation-guard.js';
@@ -104,7 +105,9 @@ class SessionBridge {
     });
     this.teardown = () => this.release();
     this.ctx.onClose(() => this.release());
-    this.open().catch((error) => this.fail(`cannot start a ${options.provider.name} session: ${errorMessage(error)}`));
+    this.open().catch((error) =>
+      this.fail(`cannot start a ${options.provider.name} session: ${errorMessage(error)}`, codeOf(error)),
+    );
   }
 
   private async open(): Promise<void> {
@@ -239,13 +242,16 @@ class SessionBridge {
         this.onResponseDone(event, now);
         return;
       case 'error':
+        if (event.error.fatal) {
+          this.fail(event.error.message, event.error.code);
+          return;
+        }
         this.ctx.emit({
           type: 'error',
           code: event.error.code,
           message: `${this.label}: ${event.error.message}`,
-          fatal: event.error.fatal,
+          fatal: false,
         });
-        if (event.error.fatal) this.fail(event.error.message, false);
         return;
       case 'reconnected':
         this.ctx.emit({
@@ -526,14 +532,17 @@ class SessionBridge {
     this.out.complete();
   }
 
-  /** Reports a failure on the bus (unless the session already did) and errors every output. */
-  private fail(message: string, report = true): void {
+  /**
+   * Reports a failure on the bus, once and with its code, and errors every output with an error
+   * marked as reported (the runtime then applies the node's policy without a second report).
+   */
+  private fail(message: string, code?: string): void {
     if (this.out.closed) return;
     this.guard.close();
     const text = `${this.label}: ${message}`;
-    if (report) this.ctx.emit({ type: 'error', message: text, fatal: true });
+    this.ctx.emit({ type: 'error', message: text, fatal: true, ...(code === undefined ? {} : { code }) });
     this.finished = true;
-    this.out.error(new Error(text));
+    this.out.error(new ReportedNodeError(text));
   }
 
   private release(): void {
@@ -570,8 +579,8 @@ class SessionBridge {
       const message = `${this.label}: ${errorMessage(error)}`;
       if (this.reported.has(message)) return;
       this.reported.add(message);
-      const code = (error as { code?: unknown }).code;
-      this.ctx.emit({ type: 'error', message, fatal: false, ...(typeof code === 'string' ? { code } : {}) });
+      const code = codeOf(error);
+      this.ctx.emit({ type: 'error', message, fatal: false, ...(code === undefined ? {} : { code }) });
     }
   }
 
@@ -582,4 +591,9 @@ class SessionBridge {
   private time(): number {
     return this.ctx.now() - this.openedAt;
   }
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

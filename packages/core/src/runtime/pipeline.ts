@@ -16,7 +16,7 @@ import type { ResolvedGraph } from '../graph/resolved.js';
 import type { NodeInputs } from '../node.js';
 import { errorMessage, redactDeep } from '../secrets.js';
 import { highResolutionScheduler } from './clock.js';
-import { PipelineAbortedError, PipelineError } from './errors.js';
+import { PipelineAbortedError, PipelineError, ReportedNodeError } from './errors.js';
 import { InputPort } from './input-port.js';
 import { LinkQueue } from './link-queue.js';
 import { createNodeContext } from './node-context.js';
@@ -463,7 +463,9 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     const exhausted = policy === 'restart' ? ` (gave up after ${maxRestarts} restarts)` : '';
-    this.publish({ type: 'error', time: this.now(), node: rt.id, message: message + exhausted, fatal: true });
+    // A node that reported its own failure (with its code) is not reported twice.
+    if (!(error instanceof ReportedNodeError))
+      this.publish({ type: 'error', time: this.now(), node: rt.id, message: message + exhausted, fatal: true });
     void this.finish('failed', new PipelineError(message + exhausted, rt.id, { cause: error }));
   }
 
