@@ -23,7 +23,6 @@ import {
 import type { Span } from '@opentelemetry/api';
 import { defer, type Observable, of, type SchedulerLike, Subject, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
-import { AudioChunker } from './audio-chunker.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
 import { ConversationLog } from './conversation-log.js';
 import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './errors.js';
@@ -33,7 +32,7 @@ import { type ConnectAttempts, connectWithRetries } from './reconnect.js';
 import { ResponseAudio } from './response-audio.js';
 import { ResponseWatchdog } from './response-watchdog.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
-import { TurnAudio } from './turn-audio.js';
+import { UserInput } from './user-input.js';
 import {
   buildSessionObject,
   type ClientEvent,
@@ -44,10 +43,6 @@ import {
 import { parseServerEvent, responseIdOf, type ServerEvent, type ServerResponse } from './wire/server-events.js';
 
 const WHO = 'provider.openai-realtime';
-/** A manual commit needs at least this much audio (`input_audio_buffer_commit_empty`). */
-const MIN_COMMIT_MS = 100;
-/** User audio held for the open turn across a reconnection (beyond it the oldest is dropped, loudly). */
-const HELD_AUDIO_MS = 10_000;
 /** User turns kept as audio to replay after a reconnection when no transcript of them exists. */
 const REPLAYED_AUDIO_TURNS = 8;
 const REPLAYED_AUDIO_MS = 60_000;
@@ -105,7 +100,6 @@ export class OpenAIRealtimeSession implements S2SSession {
   private readonly deps: Omit<SessionDeps, 'apiKey'>;
   private readonly format: AudioFormat;
   private readonly log: ConversationLog;
-  private readonly chunker: AudioChunker;
   private settings: SessionSettings;
   private state: State = 'connecting';
   private socket: WebSocket | undefined;
@@ -121,20 +115,12 @@ export class OpenAIRealtimeSession implements S2SSession {
   private readonly toolNames = new Map<string, string>();
   private lastToolResponseId: string | undefined;
   private serverSpeech = false;
-  private uncommittedBytes = 0;
-  private drainScheduled = false;
   private outputPositionMs = 0;
   private discontNext = false;
   private expiring = false;
   private readonly watchdog: ResponseWatchdog;
   private readonly attempts: ConnectAttempts;
-  /** The open turn's audio, re-sent after a reconnection. */
-  private readonly turnAudio: TurnAudio;
-  /** Audio of turns committed by this client, until the server names their items. */
-  private committedAudio: Uint8Array[] = [];
-  /** `speechStopped` came while reconnecting: commit once the turn's audio is on the new socket. */
-  private commitWanted = false;
-  private heldDroppedMs = 0;
+  private readonly input: UserInput;
   private readonly delays = new Set<() => void>();
   private closing: Promise<void> | undefined;
   /** Aborted by `close()`: a connection attempt in flight gives up at once. */
@@ -156,8 +142,14 @@ export class OpenAIRealtimeSession implements S2SSession {
       warn: (message) => deps.logger.warn(message),
     };
     this.format = wireAudioFormat(deps.config.audioFormat);
-    this.chunker = new AudioChunker(this.format);
-    this.turnAudio = new TurnAudio(this.format, HELD_AUDIO_MS);
+    this.input = new UserInput(this.format, {
+      connected: () => this.state === 'open',
+      closed: () => this.state === 'closed',
+      send: (event) => this.send(event),
+      warn: (code, message) => this.emit({ type: 'warning', code, message }),
+      debug: (message) => deps.logger.debug(message),
+      committed: () => this.requestResponse(),
+    });
     this.log = new ConversationLog(deps.context.history ?? [], {
       turns: REPLAYED_AUDIO_TURNS,
       bytes: msToBytes(this.format, REPLAYED_AUDIO_MS),
@@ -207,15 +199,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         `${WHO}: audio must be ${formatToString(this.format)} (audioFormat ${this.config.audioFormat}), got ${formatToString(frame.format)}; insert audio.resample`,
       );
     }
-    for (const chunk of this.chunker.push(samplesToBytes(frame.samples))) this.append(chunk);
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
-    // Frames handed over in one go (a file, a burst after a stall) leave as few large appends.
-    queueMicrotask(() => {
-      this.drainScheduled = false;
-      const rest = this.state === 'closed' ? undefined : this.chunker.drain();
-      if (rest) this.append(rest);
-    });
+    this.input.push(samplesToBytes(frame.samples));
   }
 
   sendText(text: string, options?: { respond?: boolean }): void {
@@ -254,8 +238,7 @@ export class OpenAIRealtimeSession implements S2SSession {
   speechStopped(_atMs: number): void {
     this.assertOpen();
     if (this.config.turnDetection.type !== 'none') return;
-    if (this.state === 'open') this.commitTurn();
-    else this.commitWanted = true;
+    this.input.endTurn();
   }
 
   interrupt(options?: InterruptOptions): InterruptResult | null {
@@ -408,9 +391,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.emit({ type: 'error', error: cause });
     this.abandonActiveResponse();
     // The old socket's input buffer is gone: the turn so far goes out again on the new one.
-    this.turnAudio.unsend();
-    this.committedAudio = [];
-    this.uncommittedBytes = 0;
+    this.input.lost();
     this.serverSpeech = false;
     const outcome = await connectWithRetries(this.attempts, true);
     if (this.state !== 'reconnecting') return;
@@ -427,27 +408,9 @@ export class OpenAIRealtimeSession implements S2SSession {
       return;
     }
     this.state = 'open';
-    this.resendTurn();
+    this.input.resume();
     this.emit({ type: 'reconnected', gapMs: Math.round(this.now() - lostAt), attempt: outcome.attempt });
     this.flushResponse();
-  }
-
-  /** After a reconnection: the user audio of the open turn, then the commit asked for meanwhile. */
-  private resendTurn(): void {
-    for (const chunk of this.turnAudio.takeUnsent()) this.sendAppend(chunk);
-    const dropped = Math.round(this.heldDroppedMs);
-    this.heldDroppedMs = 0;
-    if (dropped > 0) {
-      this.emit({
-        type: 'warning',
-        code: 'audio-dropped',
-        message: `${WHO}: ${dropped} ms of user audio dropped during the reconnection (more than ${this.turnAudio.maxMs / 1000} s held)`,
-      });
-    }
-    if (this.commitWanted) {
-      this.commitWanted = false;
-      this.commitTurn();
-    }
   }
 
   private async finish(error: S2SError | undefined): Promise<void> {
@@ -518,8 +481,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         this.emit({ type: 'speech-stop', timestamp: event.audio_end_ms });
         return;
       case 'input_audio_buffer.committed':
-        this.uncommittedBytes = 0;
-        this.log.reserveUserTurn(event.item_id, this.committedAudio.shift() ?? this.turnAudio.take());
+        this.log.reserveUserTurn(event.item_id, this.input.committed());
         if (this.config.turnDetection.type !== 'none' && !this.config.turnDetection.createResponse)
           this.requestResponse();
         return;
@@ -692,7 +654,12 @@ export class OpenAIRealtimeSession implements S2SSession {
       return;
     }
     if (this.toolCalls.has(callId)) return;
-    this.toolCalls.set(callId, { name, responseId, span: this.deps.telemetry.toolSpan(callId, name, this.active?.id === responseId ? this.active.span : undefined), answered: false });
+    this.toolCalls.set(callId, {
+      name,
+      responseId,
+      span: this.deps.telemetry.toolSpan(callId, name, this.active?.id === responseId ? this.active.span : undefined),
+      answered: false,
+    });
     this.lastToolResponseId = responseId;
     this.log.add({ type: 'tool-call', id: callId, name, arguments: args });
     this.emit({ type: 'tool-call', id: callId, name, arguments: args, responseId });
@@ -791,46 +758,6 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
-
-  /** User audio: sent when a socket is open, held for the next one otherwise; kept until committed. */
-  private append(chunk: Uint8Array): void {
-    const open = this.state === 'open';
-    if (open) this.sendAppend(chunk);
-    const dropped = this.turnAudio.push(chunk, open);
-    if (dropped > 0 && this.state === 'reconnecting') {
-      if (this.heldDroppedMs === 0) {
-        this.emit({
-          type: 'warning',
-          code: 'audio-dropped',
-          message: `${WHO}: more than ${HELD_AUDIO_MS / 1000} s of user audio held while reconnecting; dropping the oldest`,
-        });
-      }
-      this.heldDroppedMs += dropped;
-    }
-  }
-
-  private sendAppend(chunk: Uint8Array): void {
-    this.uncommittedBytes += chunk.byteLength;
-    this.send({
-      type: 'input_audio_buffer.append',
-      audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-    });
-  }
-
-  /** Manual turn detection: commit what the input buffer holds and ask for a reply. */
-  private commitTurn(): void {
-    const rest = this.chunker.flush();
-    if (rest) this.append(rest);
-    const ms = bytesToMs(this.format, this.uncommittedBytes);
-    if (ms < MIN_COMMIT_MS) {
-      this.deps.logger.debug(`turn too short to commit (${Math.round(ms)} ms)`);
-      return;
-    }
-    this.send({ type: 'input_audio_buffer.commit' });
-    this.committedAudio.push(this.turnAudio.take());
-    this.uncommittedBytes = 0;
-    this.requestResponse();
-  }
 
   /** Sends a client event with a fresh `event_id` (echoed by errors about it); returns the id. */
   private send(event: ClientEvent): string {
