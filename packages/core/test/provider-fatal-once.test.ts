@@ -1,24 +1,11 @@
-import { type BusEvent, defineNode, type Frame, GraphBuilder, providerScripted, Registry } from '@beluga-voice/core';
-import { NEVER, of } from 'rxjs';
-import { concatWith } from 'rxjs/operators';
+import { type BusEvent, GraphBuilder, providerScripted, Registry } from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-
-const say = defineNode({
-  type: 'test.say',
-  summary: 'Emits one text frame and stays open',
-  config: z.object({}).strict(),
-  inputs: {},
-  outputs: { out: { kinds: ['text'] } },
-  create: () => () => ({
-    out: of<Frame & { kind: 'text' }>({ kind: 'text', timestamp: 0, text: 'hi' }).pipe(concatWith(NEVER)),
-  }),
-});
+import { testSay } from './support/test-nodes.js';
 
 describe('a fatal provider error in a pipeline', () => {
   it('appears once on the bus, with its code, and fails the pipeline', async () => {
-    const pipeline = new GraphBuilder(new Registry([say, providerScripted]), 'fatal-once')
-      .node('user', 'test.say')
+    const pipeline = new GraphBuilder(new Registry([testSay, providerScripted]), 'fatal-once')
+      .node('user', 'test.say-and-wait')
       .node('agent', 'provider.scripted', {
         script: [{ reply: [{ error: { message: 'server went away', code: 'server', fatal: true } }] }],
         latencyMs: 0,

@@ -275,6 +275,21 @@ describe('provider node lifecycle', () => {
     expect(log.at(-1)).toBe('close');
   });
 
+  it("forwards the session's warnings (audio lost, replay incomplete) to the bus with the node named", async () => {
+    const { h, session, ended } = await setup();
+    session.emit({ type: 'warning', code: 'audio-dropped', message: '500 ms of user audio dropped' });
+    await flush();
+    expect(h.events).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        node: 'agent',
+        code: 'audio-dropped',
+        message: 'provider.fake "agent": 500 ms of user audio dropped',
+      }),
+    );
+    expect(ended).toEqual({});
+  });
+
   it('reports a rejected call once on the bus and keeps running', async () => {
     const { h, toolResults, ended } = await setup();
     toolResults.next({ kind: 'tool-result', timestamp: 0, id: 'unknown', output: 'x' });

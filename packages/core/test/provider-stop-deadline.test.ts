@@ -1,19 +1,9 @@
-import { type BusEvent, defineNode, type Frame, GraphBuilder, providerScripted, Registry } from '@beluga-voice/core';
-import { NEVER, of } from 'rxjs';
-import { concatWith } from 'rxjs/operators';
+import { type BusEvent, defineNode, GraphBuilder, providerScripted, Registry } from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { testSay } from './support/test-nodes.js';
 
-const say = defineNode({
-  type: 'test.say',
-  summary: 'Emits one text frame and stays open until stopped',
-  config: z.object({}).strict(),
-  inputs: {},
-  outputs: { out: { kinds: ['text'] } },
-  create: () => () => ({
-    out: of<Frame & { kind: 'text' }>({ kind: 'text', timestamp: 0, text: 'tell me a story' }).pipe(concatWith(NEVER)),
-  }),
-});
+let heardMs = 0;
 
 const sink = defineNode({
   type: 'test.sink',
@@ -28,12 +18,11 @@ const sink = defineNode({
     return {};
   },
 });
-let heardMs = 0;
 
 describe("the pipeline's stop deadline governs the provider node's drain", () => {
   it('stop({ timeoutMs: 10000 }) during a 6 s reply lets it finish (the node alone would cut it at 5 s)', async () => {
-    const pipeline = new GraphBuilder(new Registry([say, sink, providerScripted]), 'long-reply')
-      .node('user', 'test.say')
+    const pipeline = new GraphBuilder(new Registry([testSay, sink, providerScripted]), 'long-reply')
+      .node('user', 'test.say-and-wait', { text: 'tell me a story' })
       .node('agent', 'provider.scripted', {
         sampleRate: 24_000,
         latencyMs: 0,

@@ -26,15 +26,16 @@ describe('provider.openai-realtime: the whole fault matrix under --unhandled-rej
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as { scenario: string; outcome: string })
-        .map(({ scenario, outcome }) => [scenario, outcome.replace(/127\.0\.0\.1:\d+/, 'HOST')]),
+        .map(({ scenario, outcome }) => [scenario, outcome.replaceAll(/127\.0\.0\.1:\d+/g, 'HOST')]),
     );
     expect(outcomes).toEqual({
       'hung server on first connect': 'timeout: provider.openai-realtime: no connection to HOST within 150 ms',
       'hung server during reconnect': 'connection connection!',
       'abort while connecting to a hung server':
         'closed: provider.openai-realtime: session closed while connecting to HOST',
-      'connection refused': 'connection',
-      'wrong key': 'auth!',
+      'connection refused': 'connection: provider.openai-realtime: cannot connect to HOST: connect ECONNREFUSED HOST',
+      'wrong key':
+        'auth!: provider.openai-realtime: authentication failed: Incorrect API key provided: sk-************6789. You can find your API key at https://platform.openai.com/account/api-keys. (invalid_api_key); check the apiKey config or OPENAI_API_KEY',
       'no session.updated': 'timeout: provider.openai-realtime: no session.updated within 150 ms',
       'a 50 MB server message':
         'provider.openai-realtime: the server sent a message larger than the 16 MiB limit; it was refused and the connection closed (close 1009); reconnecting',

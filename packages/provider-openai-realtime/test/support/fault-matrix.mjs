@@ -81,15 +81,19 @@ function collect(session) {
   return { events, until, errors };
 }
 
-const failure = (error) => `${error.code ?? error.name}: ${error.message}`;
+/** How a first connection ends: `connected`, or the error's code (`!` when fatal) and message. */
+function connectOutcome(baseUrl, config = {}, options = {}) {
+  return new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl, ...FAST, ...config }).startSession({}, options).then(
+    () => 'connected',
+    (error) => `${error.code}${error.fatal ? '!' : ''}: ${error.message}`,
+  );
+}
 
 const scenarios = {
   async 'hung server on first connect'() {
     const front = await hungFront();
     try {
-      return await new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl: front.baseUrl, ...FAST })
-        .startSession({})
-        .then(() => 'connected', failure);
+      return await connectOutcome(front.baseUrl);
     } finally {
       await front.close();
     }
@@ -114,12 +118,8 @@ const scenarios = {
     const front = await hungFront();
     try {
       const abort = new AbortController();
-      const pending = new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl: front.baseUrl, ...FAST }).startSession(
-        {},
-        { signal: abort.signal },
-      );
       setTimeout(() => abort.abort(), 30);
-      return await pending.then(() => 'connected', failure);
+      return await connectOutcome(front.baseUrl, {}, { signal: abort.signal });
     } finally {
       await front.close();
     }
@@ -128,22 +128,12 @@ const scenarios = {
     const server = createServer();
     const port = await listen(server);
     await new Promise((resolve) => server.close(resolve));
-    return new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl: `ws://127.0.0.1:${port}/v1`, ...FAST })
-      .startSession({})
-      .then(
-        () => 'connected',
-        (e) => e.code,
-      );
+    return connectOutcome(`ws://127.0.0.1:${port}/v1`);
   },
   async 'wrong key'() {
     const mock = await startMockServer({ apiKey: KEY });
     try {
-      return await new OpenAIRealtimeProvider({ apiKey: 'sk-wrong-0123456789', baseUrl: mock.baseUrl, ...FAST })
-        .startSession({})
-        .then(
-          () => 'connected',
-          (e) => `${e.code}${e.fatal ? '!' : ''}`,
-        );
+      return await connectOutcome(mock.baseUrl, { apiKey: 'sk-wrong-0123456789' });
     } finally {
       await mock.close();
     }
@@ -151,9 +141,7 @@ const scenarios = {
   async 'no session.updated'() {
     const server = await scriptedServer({ update: false });
     try {
-      return await new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl: server.baseUrl, ...FAST })
-        .startSession({})
-        .then(() => 'connected', failure);
+      return await connectOutcome(server.baseUrl);
     } finally {
       await server.close();
     }
@@ -216,13 +204,7 @@ const scenarios = {
     await new Promise((resolve) => wss.once('listening', resolve));
     wss.on('connection', (ws) => ws.close(1011, 'internal'));
     try {
-      return await new OpenAIRealtimeProvider({
-        apiKey: KEY,
-        baseUrl: `ws://127.0.0.1:${wss.address().port}/v1`,
-        ...FAST,
-      })
-        .startSession({})
-        .then(() => 'connected', failure);
+      return await connectOutcome(`ws://127.0.0.1:${wss.address().port}/v1`);
     } finally {
       await new Promise((resolve) => wss.close(resolve));
     }
