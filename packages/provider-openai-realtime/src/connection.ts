@@ -1,4 +1,4 @@
-import { S2SError } from '@beluga-voice/core';
+import { redact, S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
 import { errorFromUpgradeStatus, MAX_MESSAGE_BYTES } from './errors.js';
@@ -39,9 +39,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
       options.signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
+      dropSocket(socket);
       reject(error);
     };
     const deadline = timer(options.timeoutMs, options.scheduler).subscribe(() =>
@@ -73,5 +71,52 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
       onOpen(socket);
       resolve(socket);
     });
+  });
+}
+
+/** What an open socket reports to its owner. */
+export interface SocketListener {
+  message(text: string): void;
+  /** `code` 1009 also when this client refused a message above `MAX_MESSAGE_BYTES`. */
+  close(code: number, reason: string): void;
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+/** Listens to an open socket: text messages, then its close (once). */
+export function listenTo(socket: WebSocket, listener: SocketListener): void {
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) listener.warn('binary WebSocket frame ignored');
+    else listener.message(data.toString());
+  });
+  // `ws` refuses a message above `maxPayload` by dropping the socket (1006 here, 1009 to the server).
+  let tooLarge = false;
+  socket.on('error', (error: Error & { code?: string }) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+    listener.debug(`socket error: ${redact(error.message)}`);
+  });
+  socket.on('close', (code, reason) => listener.close(tooLarge ? 1009 : code, reason.toString()));
+}
+
+/** Drops a socket at once; nothing it does afterwards reaches anyone. */
+export function dropSocket(socket: WebSocket): void {
+  socket.removeAllListeners();
+  socket.on('error', () => undefined);
+  socket.terminate();
+}
+
+/** Closes a socket cleanly (1000), or drops it if the server does not answer within a second. */
+export function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const guard = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, 1000);
+    socket.once('close', () => {
+      clearTimeout(guard);
+      resolve();
+    });
+    socket.close(1000, 'OK');
   });
 }

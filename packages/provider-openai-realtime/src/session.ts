@@ -24,6 +24,7 @@ import type { Span } from '@opentelemetry/api';
 import { defer, type Observable, of, type SchedulerLike, Subject, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
+import { closeSocket, dropSocket, listenTo } from './connection.js';
 import { ConversationLog } from './conversation-log.js';
 import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './errors.js';
 import { establishSession } from './establish.js';
@@ -341,32 +342,22 @@ export class OpenAIRealtimeSession implements S2SSession {
   private discardSocket(): void {
     const socket = this.socket;
     this.socket = undefined;
-    if (!socket) return;
-    socket.removeAllListeners();
-    socket.on('error', () => undefined);
-    socket.terminate();
+    if (socket) dropSocket(socket);
   }
 
   private attach(socket: WebSocket): void {
     this.socket = socket;
-    socket.on('message', (data, isBinary) => {
-      if (this.socket !== socket) return;
-      if (isBinary) {
-        this.deps.logger.warn('binary WebSocket frame ignored');
-        return;
-      }
-      this.onMessage(data.toString());
-    });
-    // `ws` refuses a message above `maxPayload` by dropping the socket (1006 here, 1009 to the server).
-    let tooLarge = false;
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
-      this.deps.logger.debug(`socket error: ${redact(error.message)}`);
-    });
-    socket.on('close', (code, reason) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.onClose(tooLarge ? 1009 : code, reason.toString());
+    listenTo(socket, {
+      message: (text) => {
+        if (this.socket === socket) this.onMessage(text);
+      },
+      close: (code, reason) => {
+        if (this.socket !== socket) return;
+        this.socket = undefined;
+        this.onClose(code, reason);
+      },
+      debug: (message) => this.deps.logger.debug(message),
+      warn: (message) => this.deps.logger.warn(message),
     });
   }
 
@@ -423,12 +414,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.delays.clear();
     this.waiters.rejectAll(new S2SError('closed', `${WHO}: session closed`));
     if (error) this.emit({ type: 'error', error });
-    const active = this.active;
-    this.active = undefined;
-    if (active) {
-      endSpan(active.span, 'session closed');
-      this.emit({ type: 'response-done', responseId: active.id, status: 'cancelled' });
-    }
+    this.endActive('cancelled', 'session closed');
     for (const call of this.toolCalls.values()) if (!call.answered) endSpan(call.span, 'session closed');
     const socket = this.socket;
     this.socket = undefined;
@@ -602,9 +588,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         code: 'protocol-order',
         message: `${WHO}: response ${id} was created before response ${previous.id} was done; ending ${previous.id} as incomplete`,
       });
-      this.active = undefined;
-      endSpan(previous.span, 'superseded by another response');
-      this.emit({ type: 'response-done', responseId: previous.id, status: 'incomplete' });
+      this.endActive('incomplete', 'superseded by another response');
     }
     this.responseRequested = false;
     this.active = {
@@ -721,12 +705,17 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.responseRequested = false;
     // Its items die with the old socket: nothing left there to truncate.
     this.playing = undefined;
+    if (this.endActive('incomplete', 'connection lost')) this.responseWanted = true;
+  }
+
+  /** Ends the active response before its `response.done` (which is ignored if it comes later). */
+  private endActive(status: ResponseStatus, reason: string): boolean {
     const active = this.active;
-    if (!active) return;
+    if (!active) return false;
     this.active = undefined;
-    endSpan(active.span, 'connection lost');
-    this.emit({ type: 'response-done', responseId: active.id, status: 'incomplete' });
-    this.responseWanted = true;
+    endSpan(active.span, reason);
+    this.emit({ type: 'response-done', responseId: active.id, status });
+    return true;
   }
 
   private serverCancelsItself(): boolean {
@@ -750,11 +739,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         `${WHO}: no reply from the server for ${this.config.responseTimeoutMs} ms${active ? ` (response ${active.id})` : ''}`,
       ),
     });
-    if (active) {
-      this.active = undefined;
-      endSpan(active.span, 'timeout');
-      this.emit({ type: 'response-done', responseId: active.id, status: 'failed' });
-    }
+    this.endActive('failed', 'timeout');
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -816,19 +801,4 @@ function mergeTools(config: readonly ToolSpec[], extra: readonly ToolSpec[]): To
   const byName = new Map<string, ToolSpec>();
   for (const tool of [...config, ...extra]) byName.set(tool.name, tool);
   return [...byName.values()];
-}
-
-function closeSocket(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readyState === socket.CLOSED) return resolve();
-    const guard = setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, 1000);
-    socket.once('close', () => {
-      clearTimeout(guard);
-      resolve();
-    });
-    socket.close(1000, 'OK');
-  });
 }
