@@ -1,4 +1,3 @@
-import { type Context, type Span, type SpanContext, trace } from '@opentelemetry/api';
 import { filter, map, Observable, type Subscriber, Subscription, share } from 'rxjs';
 import type { ControlEvent } from '../control.js';
 import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
@@ -11,6 +10,7 @@ import { ConversationGuard } from './conversation-guard.js';
 import { DrainDeadline } from './drain-deadline.js';
 import { ResponseLedger } from './response-ledger.js';
 import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
+import { SessionTrace } from './session-trace.js';
 import { TurnTracker } from './turn-tracker.js';
 
 export type ProviderOutputPort = 'audio' | 'transcripts' | 'toolCalls' | 'events';
@@ -76,11 +76,8 @@ class SessionBridge {
   private readonly guard: ConversationGuard;
   private readonly pendingCalls = new Set<string>();
   private readonly reported = new Set<string>();
-  private readonly responseSpans = new Map<string, Span>();
+  private readonly trace: SessionTrace;
   private session: S2SSession | undefined;
-  private sessionSpan: Span | undefined;
-  /** Parent of everything the session traces: pipeline → node → provider.session → … */
-  private sessionContext: Context;
   private openedAt = 0;
   private lastTurnEndAt: number | undefined;
   private awaitingResponse = false;
@@ -95,8 +92,8 @@ class SessionBridge {
   ) {
     this.ctx = options.ctx;
     this.label = `${this.ctx.type} "${this.ctx.id}"`;
-    this.sessionContext = this.ctx.traceContext;
-    this.turns = new TurnTracker(this.ctx, () => this.sessionContext);
+    this.trace = new SessionTrace(this.ctx, options.provider.name);
+    this.turns = new TurnTracker(this.ctx, () => this.trace.context);
     this.guard = new ConversationGuard(options.conversation, this.ctx, {
       bargeIn: () => this.bargeIn(),
       idle: (action) => this.onIdle(action),
@@ -114,18 +111,13 @@ class SessionBridge {
     const { provider } = this.options;
     const ctx = this.ctx;
     const context = { ...this.options.context, tools: this.tools() };
-    this.sessionSpan = ctx.tracer.startSpan(
-      'provider.session',
-      { attributes: { 'provider.name': provider.name, 'beluga.node': ctx.id } },
-      ctx.traceContext,
-    );
-    this.sessionContext = trace.setSpan(ctx.traceContext, this.sessionSpan);
+    const traceContext = this.trace.openSession();
     const session = await provider.startSession(context, {
       signal: ctx.signal,
       logger: ctx.logger,
       tracer: ctx.tracer,
       meter: ctx.meter,
-      traceContext: this.sessionContext,
+      traceContext,
     });
     if (this.finished) {
       await session.close();
@@ -215,7 +207,7 @@ class SessionBridge {
         return;
       case 'tool-call': {
         this.pendingCalls.add(event.id);
-        const spanContext = this.responseSpanContext(event.responseId);
+        const spanContext = this.trace.spanContextFor(event.responseId);
         this.emitFrame('toolCalls', {
           kind: 'tool-call',
           timestamp: this.time(),
@@ -271,13 +263,6 @@ class SessionBridge {
     }
   }
 
-  /** The traced span of a response (or else the session), for a tool call to parent its span on. */
-  private responseSpanContext(responseId: string | undefined): SpanContext | undefined {
-    const span = (responseId === undefined ? undefined : this.responseSpans.get(responseId)) ?? this.sessionSpan;
-    const context = span?.spanContext();
-    return context && trace.isSpanContextValid(context) ? context : undefined;
-  }
-
   private onAudio(responseId: string, frame: AudioFrame, now: number): void {
     const record = this.ledger.ensure(responseId, now);
     if (record.interrupted) return;
@@ -300,14 +285,7 @@ class SessionBridge {
     this.turns.responseStarted(responseId);
     this.guard.responseActivity(responseId);
     this.awaitingResponse = false;
-    this.responseSpans.set(
-      responseId,
-      this.ctx.tracer.startSpan(
-        'provider.response',
-        { attributes: { 'provider.name': this.options.provider.name, 'provider.response_id': responseId } },
-        this.turns.contextOf(responseId) ?? this.sessionContext,
-      ),
-    );
+    this.trace.responseStarted(responseId, this.turns.contextOf(responseId));
     this.ctx.emit({ type: 'mark', name: 'response-start', data: { responseId } });
     this.emitFrame('events', { kind: 'response-start', timestamp: this.time(), responseId });
   }
@@ -317,10 +295,7 @@ class SessionBridge {
     record.active = false;
     this.turns.responseDone(event.responseId, event.status);
     this.guard.responseDone(event.responseId);
-    const span = this.responseSpans.get(event.responseId);
-    span?.setAttribute('provider.status', event.status);
-    span?.end();
-    this.responseSpans.delete(event.responseId);
+    this.trace.responseDone(event.responseId, event.status);
     this.ctx.emit({
       type: 'mark',
       name: 'response-done',
@@ -564,10 +539,7 @@ class SessionBridge {
 
   private endSpans(): void {
     this.turns.close();
-    for (const span of this.responseSpans.values()) span.end();
-    this.responseSpans.clear();
-    this.sessionSpan?.end();
-    this.sessionSpan = undefined;
+    this.trace.end();
   }
 
   /** Runs a session call; its errors go to the bus once per distinct message (they repeat per frame). */
