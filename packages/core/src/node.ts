@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import type { Context, Meter, Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import type { AudioFormat } from './audio-format.js';
@@ -78,6 +78,13 @@ export interface NodeContext {
   now(): number;
   /** Aborted when the node closes (stop, abort, error or restart). */
   readonly signal: AbortSignal;
+  /**
+   * When the stop under way closes this node (scheduler time); `undefined` while the pipeline is
+   * not stopping. A node finishing work on stop (a provider's last reply) may wait until then.
+   */
+  stopDeadline(): number | undefined;
+  /** OpenTelemetry context holding this node's span (a child of the pipeline's): parent spans on it. */
+  readonly traceContext: Context;
   readonly control: ControlPlane;
   readonly demand: Demand;
   /** Formats resolved when the graph was built. */

@@ -1,5 +1,5 @@
 import type { Logger, NodeContext, ToolCallFrame, ToolResultFrame } from '@beluga-voice/core';
-import { type Histogram, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Histogram, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Subscription } from 'rxjs';
 import {
   type CallOutcome,
@@ -64,9 +64,15 @@ export class ToolExecutor {
 
   async run(call: ToolCallFrame): Promise<ToolResultFrame> {
     const started = this.ctx.now();
-    const span = this.ctx.tracer.startSpan('tool.execute', {
-      attributes: { 'tool.name': shownName(call.name), 'tool.call_id': shownName(call.id) },
-    });
+    // A child of the response that made the call: one conversation is one trace.
+    const parent = call.spanContext
+      ? trace.setSpanContext(this.ctx.traceContext, call.spanContext)
+      : this.ctx.traceContext;
+    const span = this.ctx.tracer.startSpan(
+      'tool.execute',
+      { attributes: { 'tool.name': shownName(call.name), 'tool.call_id': shownName(call.id) } },
+      parent,
+    );
     const tool = this.tools.get(call.name);
     const outcome = tool ? await this.validateAndExecute(call, tool) : unknownTool(call, [...this.tools.keys()]);
     const durationMs = this.ctx.now() - started;

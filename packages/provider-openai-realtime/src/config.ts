@@ -163,13 +163,13 @@ export const openaiRealtimeConfigSchema = z
       .int()
       .positive()
       .default(10_000)
-      .describe('Time allowed to open the socket and receive session.created'),
+      .describe('Time allowed for each set-up step: opening the socket, then session.created, then session.updated'),
     responseTimeoutMs: z
       .number()
       .int()
       .positive()
       .default(30_000)
-      .describe('A response silent for this long is reported as timed out'),
+      .describe('A response making no progress of its own for this long is reported as timed out'),
     reconnect: reconnectSchema
       .default({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 5000, jitter: 0.2 })
       .describe('Reconnection policy after a dropped socket or session expiry'),

@@ -8,7 +8,7 @@ import {
   type S2SSession,
   type StartSessionOptions,
 } from '@beluga-voice/core';
-import { metrics, trace } from '@opentelemetry/api';
+import { context, metrics, trace } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import {
   type OpenAIRealtimeConfig,
@@ -65,10 +65,10 @@ export class OpenAIRealtimeProvider implements S2SProvider {
     this.#random = options.random ?? Math.random;
   }
 
-  async startSession(context: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
+  async startSession(conversation: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
     const config = this.#config;
     const logger = redacting(options.logger ?? silent);
-    const temperature = context.temperature ?? config.temperature;
+    const temperature = conversation.temperature ?? config.temperature;
     if (config.protocol === 'ga' && temperature !== undefined && !this.#warnedTemperature) {
       this.#warnedTemperature = true;
       logger.warn(`temperature ${temperature} ignored: the GA Realtime protocol has no temperature setting`);
@@ -76,13 +76,14 @@ export class OpenAIRealtimeProvider implements S2SProvider {
     const telemetry = new RealtimeTelemetry(
       options.tracer ?? trace.getTracer('@beluga-voice/provider-openai-realtime'),
       options.meter ?? metrics.getMeter('@beluga-voice/provider-openai-realtime'),
-      { model: config.model, voice: context.voice ?? config.voice, protocol: config.protocol },
+      { model: config.model, voice: conversation.voice ?? config.voice, protocol: config.protocol },
+      options.traceContext ?? context.active(),
     );
     const { apiKey, ...rest } = config;
     const session = new OpenAIRealtimeSession({
       config: rest,
       apiKey,
-      context,
+      context: conversation,
       logger,
       telemetry,
       scheduler: this.#scheduler,

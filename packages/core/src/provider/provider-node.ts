@@ -16,7 +16,7 @@ export interface ProviderNodeDefinition<T extends string, S extends z.ZodObject>
   createProvider(config: z.output<S>, ctx: NodeContext): S2SProvider | Promise<S2SProvider>;
   /** System prompt, voice, temperature, tools and history the session starts from. */
   context?(config: z.output<S>): ConversationContext;
-  /** How long a stop or `end-session` waits for the current response before closing (default 5000 ms). */
+  /** How long `end-session` or inputs ending on their own wait for the current response (default 5000 ms); on `stop()` the pipeline's deadline governs. */
   readonly drainTimeoutMs?: number | ((config: z.output<S>) => number);
 }
 

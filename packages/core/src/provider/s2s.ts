@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import type { Context, Meter, Tracer } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 import type { AudioFormat } from '../audio-format.js';
 import type { Logger } from '../bus.js';
@@ -93,6 +93,8 @@ export type S2SEvent =
     }
   | { readonly type: 'interrupted'; readonly responseId: string; readonly playedMs: number }
   | { readonly type: 'reconnected'; readonly gapMs: number; readonly attempt: number }
+  /** Something the user should know that does not stop the session (an ordering error, audio lost). */
+  | { readonly type: 'warning'; readonly code: string; readonly message: string }
   | { readonly type: 'error'; readonly error: S2SError }
   | { readonly type: 'closed'; readonly reason?: string };
 
@@ -134,6 +136,8 @@ export interface StartSessionOptions {
   readonly logger?: Logger;
   readonly tracer?: Tracer;
   readonly meter?: Meter;
+  /** Parent of the provider's own spans: the provider node passes its `provider.session` span. */
+  readonly traceContext?: Context;
 }
 
 export interface S2SProvider {

@@ -10,6 +10,14 @@ export class PipelineError extends Error {
   }
 }
 
+/**
+ * A node failure the node has already reported on the bus (with its code): the runtime applies the
+ * node's error policy without reporting the failure a second time.
+ */
+export class ReportedNodeError extends Error {
+  override readonly name = 'ReportedNodeError';
+}
+
 export class PipelineAbortedError extends PipelineError {
   override readonly name = 'PipelineAbortedError';
   constructor(reason: string) {

@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import { type Context, context, type Meter, type Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { BusEmission, BusEvent, Logger, LogLevel } from '../bus.js';
 import type { ControlEvent, ControlPlane } from '../control.js';
@@ -20,6 +20,10 @@ export interface NodeContextDeps {
   readonly baseDir: string;
   readonly linkedOffers: (key: string) => unknown[];
   readonly fail: (error: unknown) => void;
+  /** The pipeline's stop deadline, once a stop is under way (default: never stopping). */
+  readonly stopDeadline?: () => number | undefined;
+  /** The node span's context (default: the active context). */
+  readonly traceContext?: Context;
 }
 
 export interface NodeContextHandle {
@@ -54,6 +58,8 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     scheduler: deps.scheduler,
     now,
     signal: abort.signal,
+    stopDeadline: () => deps.stopDeadline?.(),
+    traceContext: deps.traceContext ?? context.active(),
     control,
     demand: deps.demand,
     formats: deps.formats,

@@ -17,7 +17,7 @@ import type { NodeInputs } from '../node.js';
 import { redactingTracer } from '../redacting-tracer.js';
 import { errorMessage, redactDeep } from '../secrets.js';
 import { highResolutionScheduler } from './clock.js';
-import { PipelineAbortedError, PipelineError } from './errors.js';
+import { PipelineAbortedError, PipelineError, ReportedNodeError } from './errors.js';
 import { InputPort } from './input-port.js';
 import { LinkQueue } from './link-queue.js';
 import { createNodeContext } from './node-context.js';
@@ -88,6 +88,8 @@ export class Pipeline implements RunningPipeline {
   };
   private readonly dropCounter;
   private stopRequested?: StopOptions;
+  /** Scheduler time at which a stop under way closes every node. */
+  private stopDeadlineAt: number | undefined;
   private finishing?: Promise<void>;
   private resolveDone!: () => void;
   private rejectDone!: (error: Error) => void;
@@ -157,6 +159,7 @@ export class Pipeline implements RunningPipeline {
     if (this.currentState === 'draining') return this.done.catch(() => {});
     this.setState('draining');
     const timeoutMs = options.timeoutMs ?? 5000;
+    this.stopDeadlineAt = this.now() + timeoutMs;
     this.timers.push(
       this.scheduleOnce(timeoutMs, () => {
         const pending = [...this.nodes.values()].filter((n) => !n.finished).map((n) => n.id);
@@ -326,6 +329,8 @@ export class Pipeline implements RunningPipeline {
       baseDir: this.options.baseDir ?? process.cwd(),
       linkedOffers: (key) => this.linkedOffers(rt.id, key),
       fail: (error) => this.onNodeError(rt, error),
+      stopDeadline: () => this.stopDeadlineAt,
+      traceContext: trace.setSpan(parent, rt.span),
     });
     try {
       rt.run = await rt.node.spec.create(rt.node.config, rt.handle.ctx);
@@ -459,7 +464,9 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     const exhausted = policy === 'restart' ? ` (gave up after ${maxRestarts} restarts)` : '';
-    this.publish({ type: 'error', time: this.now(), node: rt.id, message: message + exhausted, fatal: true });
+    // A node that reported its own failure (with its code) is not reported twice.
+    if (!(error instanceof ReportedNodeError))
+      this.publish({ type: 'error', time: this.now(), node: rt.id, message: message + exhausted, fatal: true });
     void this.finish('failed', new PipelineError(message + exhausted, rt.id, { cause: error }));
   }
 

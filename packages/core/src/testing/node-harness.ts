@@ -29,6 +29,8 @@ export interface NodeHarnessOptions {
   readonly scheduler?: SchedulerLike;
   readonly baseDir?: string;
   readonly linkedOffers?: Readonly<Record<string, readonly unknown[]>>;
+  /** The pipeline's stop deadline as the node sees it (`ctx.stopDeadline()`); default: not stopping. */
+  readonly stopDeadline?: () => number | undefined;
 }
 
 export interface NodeHarness {
@@ -83,6 +85,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
     baseDir: options.baseDir ?? process.cwd(),
     linkedOffers: (key) => [...(options.linkedOffers?.[key] ?? [])],
     fail: (error) => failures.push(error),
+    ...(options.stopDeadline ? { stopDeadline: options.stopDeadline } : {}),
   });
   const run = await spec.create(config, handle.ctx);
   const inputs: Record<string, InputStream> = {};

@@ -1,5 +1,5 @@
 import { type AudioFrame, defineNode, type Frame } from '@beluga-voice/core';
-import { delay, first, map, Observable, type Subject, timer } from 'rxjs';
+import { concat, delay, first, map, NEVER, Observable, of, type Subject, timer } from 'rxjs';
 import { z } from 'zod';
 
 export const FORMAT_16K = { encoding: 'pcm16', sampleRate: 16000, channels: 1 } as const;
@@ -138,3 +138,15 @@ export const testFail = defineNode({
 });
 
 export const testNodes = [testSource, testPass, testSink, testFail];
+
+/** Says one text frame (a user's message), then stays open until the pipeline stops. */
+export const testSay = defineNode({
+  type: 'test.say-and-wait',
+  summary: 'Emits one text frame and stays open until stopped',
+  config: z.object({ text: z.string().default('hi') }).strict(),
+  inputs: {},
+  outputs: { out: { kinds: ['text'] } },
+  create: (config) => () => ({
+    out: concat(of<Frame & { kind: 'text' }>({ kind: 'text', timestamp: 0, text: config.text }), NEVER),
+  }),
+});
