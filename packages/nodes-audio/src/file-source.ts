@@ -63,6 +63,11 @@ export const fileSource = defineNode({
     } catch (error) {
       throw fail(error);
     }
+    // Readers still closing: the node's close (and so the pipeline's `done`) waits for them.
+    const releasing = new Set<Promise<void>>();
+    ctx.onClose(async () => {
+      await Promise.all(releasing);
+    });
     const options = {
       frameMs: cfg.frameMs,
       pace: cfg.pace,
@@ -72,6 +77,12 @@ export const fileSource = defineNode({
       // `beluga run` draws its progress bar from this metric.
       progress: (value: number) =>
         ctx.emit({ type: 'metric', name: 'source.progress', value, unit: '1', attributes: { path: cfg.path } }),
+      onRelease: (released: Promise<void>) => {
+        const tracked = released.finally(() => releasing.delete(tracked));
+        releasing.add(tracked);
+        // The close hook reports a failed close; until then it must not count as unhandled.
+        tracked.catch(() => {});
+      },
     };
     return () => ({
       audio: pumpFrames(() => openSource(cfg, path), options).pipe(
