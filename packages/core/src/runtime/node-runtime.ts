@@ -26,6 +26,8 @@ export class NodeRuntime {
   restarts = 0;
   /** Set while a restart is pending: the node is neither done nor running. */
   restarting = false;
+  /** Set once the running instance's failure has been handled; cleared when it is connected again. */
+  failed = false;
 
   constructor(readonly node: ResolvedNode) {}
 

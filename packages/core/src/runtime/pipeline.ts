@@ -16,7 +16,7 @@ import type { ResolvedGraph } from '../graph/resolved.js';
 import type { NodeInputs } from '../node.js';
 import { errorMessage, redactDeep } from '../secrets.js';
 import { highResolutionScheduler } from './clock.js';
-import { PipelineAbortedError, PipelineError } from './errors.js';
+import { errorCode, NodeReportedError, PipelineAbortedError, PipelineError } from './errors.js';
 import { InputPort } from './input-port.js';
 import { LinkQueue } from './link-queue.js';
 import { createNodeContext } from './node-context.js';
@@ -317,7 +317,7 @@ export class Pipeline implements RunningPipeline {
       scheduler: this.scheduler,
       tracer: this.tracer,
       meter: this.meter,
-      publish: (e) => this.publish(e),
+      publish: (e) => this.publishFromNode(rt, e),
       control$: this.control$.asObservable(),
       sendControl: (e) => this.sendControl(e),
       demand: rt.demand,
@@ -334,6 +334,18 @@ export class Pipeline implements RunningPipeline {
       throw new PipelineError(message, rt.id, { cause: error });
     }
     this.publish({ type: 'node-state', time: this.now(), node: rt.id, state: 'created' });
+  }
+
+  /**
+   * A node that reports its own fatal error is failing: the runtime reports the failure, once and
+   * under the node's error policy, instead of the node's event and then its erroring outputs.
+   */
+  private publishFromNode(rt: NodeRuntime, event: BusEvent): void {
+    if (event.type === 'error' && event.fatal && !this.finishing) {
+      this.onNodeError(rt, new NodeReportedError(event.message, event.code));
+      return;
+    }
+    this.publish(event);
   }
 
   private linkedOffers(id: string, key: string): unknown[] {
@@ -364,6 +376,7 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     const emitFrames = this.options.emitFrames ?? false;
+    rt.failed = false;
     rt.openOutputs = 0;
     const declared = Object.keys(rt.node.spec.outputs);
     for (const port of declared) if (outputs[port]) rt.openOutputs++;
@@ -418,18 +431,29 @@ export class Pipeline implements RunningPipeline {
     const policy = rt.node.onError.policy;
     const message = `node "${rt.id}" (${rt.type}) failed: ${errorMessage(error)}`;
     rt.span?.recordException({ name: 'NodeError', message });
-    if (this.finishing) return;
+    // One failure of one running instance is handled once (its report, then its erroring outputs).
+    if (this.finishing || rt.failed) return;
+    const code = errorCode(error);
     if (policy === 'ignore') {
-      this.publish({ type: 'error', time: this.now(), node: rt.id, message: `${message} (ignored)`, fatal: false });
+      if (port === undefined) rt.failed = true;
+      this.publish({
+        type: 'error',
+        time: this.now(),
+        node: rt.id,
+        ...code,
+        message: `${message} (ignored)`,
+        fatal: false,
+      });
       this.endOutputs(rt, port);
       return;
     }
+    rt.failed = true;
     const maxRestarts = rt.node.onError.maxRestarts ?? 3;
     if (policy === 'restart' && rt.restarts < maxRestarts) {
       const delay = (rt.node.onError.backoffMs ?? 100) * 2 ** rt.restarts;
       rt.restarts++;
       rt.restarting = true;
-      this.publish({ type: 'error', time: this.now(), node: rt.id, message, fatal: false });
+      this.publish({ type: 'error', time: this.now(), node: rt.id, ...code, message, fatal: false });
       this.publish({
         type: 'node-state',
         time: this.now(),
@@ -458,7 +482,7 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     const exhausted = policy === 'restart' ? ` (gave up after ${maxRestarts} restarts)` : '';
-    this.publish({ type: 'error', time: this.now(), node: rt.id, message: message + exhausted, fatal: true });
+    this.publish({ type: 'error', time: this.now(), node: rt.id, ...code, message: message + exhausted, fatal: true });
     void this.finish('failed', new PipelineError(message + exhausted, rt.id, { cause: error }));
   }
 
