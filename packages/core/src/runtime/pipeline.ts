@@ -11,7 +11,7 @@ import {
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { BusEvent, PipelineState } from '../bus.js';
 import type { ControlEvent } from '../control.js';
-import type { Frame } from '../frames.js';
+import { audioDurationMs, type Frame } from '../frames.js';
 import type { ResolvedGraph } from '../graph/resolved.js';
 import type { NodeInputs } from '../node.js';
 import { errorMessage, redactDeep } from '../secrets.js';
@@ -46,6 +46,8 @@ export interface QueueStats {
   readonly maxDepth: number;
   readonly bufferedMs: number;
   readonly drops: number;
+  /** Milliseconds of audio in the dropped frames. */
+  readonly droppedMs: number;
   readonly flushed: number;
 }
 
@@ -86,6 +88,7 @@ export class Pipeline implements RunningPipeline {
     for (const { queue } of this.queues) result.observe(queue.size, { link: queue.id });
   };
   private readonly dropCounter;
+  private readonly droppedMsCounter;
   private stopRequested?: StopOptions;
   private finishing?: Promise<void>;
   private resolveDone!: () => void;
@@ -106,6 +109,10 @@ export class Pipeline implements RunningPipeline {
     this.meter = options.meter ?? metrics.getMeter('@beluga-voice/core');
     this.dropCounter = this.meter.createCounter('beluga.queue.drops', {
       description: 'Frames dropped by a link queue policy',
+    });
+    this.droppedMsCounter = this.meter.createCounter('beluga.queue.dropped_ms', {
+      description: 'Milliseconds of audio dropped by a link queue policy',
+      unit: 'ms',
     });
     this.pipelineSpan = this.tracer.startSpan('beluga.pipeline', {
       attributes: { 'beluga.pipeline.name': this.name, 'beluga.pipeline.nodes': graph.nodes.size },
@@ -136,6 +143,7 @@ export class Pipeline implements RunningPipeline {
       maxDepth: queue.maxDepth,
       bufferedMs: queue.bufferedMs,
       drops: queue.drops,
+      droppedMs: queue.droppedMs,
       flushed: queue.flushed,
     }));
   }
@@ -238,7 +246,7 @@ export class Pipeline implements RunningPipeline {
       target.attach(queue);
       producer.outgoing.get(link.from.port)?.push({ queue, target });
       this.queues.push({ queue, from: link.from.node, to: link.to.node });
-      queue.onOverflow = (q) => this.onOverflow(q);
+      queue.onOverflow = (q, dropped) => this.onOverflow(q, dropped);
       queue.onFullChange = (full) => {
         if (full) producer.blocked.add(queue);
         else producer.blocked.delete(queue);
@@ -248,7 +256,7 @@ export class Pipeline implements RunningPipeline {
     }
   }
 
-  private onOverflow(queue: LinkQueue): void {
+  private onOverflow(queue: LinkQueue, dropped: Frame | undefined): void {
     const policy = queue.limits.overflow;
     if (policy === 'error') {
       const error = new PipelineError(
@@ -259,13 +267,9 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     this.dropCounter.add(1, { link: queue.id, policy });
+    if (dropped?.kind === 'audio') this.droppedMsCounter.add(audioDurationMs(dropped), { link: queue.id, policy });
     if (queue.drops === 1) {
-      this.publish({
-        type: 'warning',
-        time: this.now(),
-        code: 'queue-drop',
-        message: `queue ${queue.id} is full: dropping frames (${policy})`,
-      });
+      this.publish({ type: 'warning', time: this.now(), code: 'queue-drop', message: dropWarning(queue) });
     }
   }
 
@@ -273,6 +277,9 @@ export class Pipeline implements RunningPipeline {
     this.setState('starting');
     for (const c of this.graph.inserted) {
       this.publish({ type: 'converter-inserted', time: this.now(), ...c });
+    }
+    for (const w of this.graph.warnings) {
+      this.publish({ type: 'warning', time: this.now(), code: w.code, message: `${w.message} (${w.fix})` });
     }
     this.depthGauge = this.meter.createObservableGauge('beluga.queue.depth', {
       description: 'Frames waiting on a link',
@@ -559,13 +566,22 @@ export class Pipeline implements RunningPipeline {
         });
       }
       if (queue.drops !== last.drops) {
+        const attributes = { link: queue.id, policy: queue.limits.overflow };
         this.publish({
           type: 'metric',
           time: this.now(),
           name: 'queue.drops',
           value: queue.drops,
           unit: 'frames',
-          attributes: { link: queue.id },
+          attributes,
+        });
+        this.publish({
+          type: 'metric',
+          time: this.now(),
+          name: 'queue.dropped_ms',
+          value: queue.droppedMs,
+          unit: 'ms',
+          attributes,
         });
       }
       if (queue.flushed !== last.flushed) {
@@ -621,4 +637,13 @@ export class Pipeline implements RunningPipeline {
     else this.resolveDone();
     this.rejectStarted(error ?? new PipelineError('pipeline stopped before it started'));
   }
+}
+
+function dropWarning(queue: LinkQueue): string {
+  const policy = queue.limits.overflow;
+  if (policy !== 'block') return `queue ${queue.id} is full: dropping frames (${policy})`;
+  const bound = queue.limits.maxMs !== undefined ? `${queue.limits.maxMs} ms` : `${queue.limits.maxFrames} frames`;
+  return queue.producerPauses
+    ? `queue ${queue.id} is twice over its bound (${bound}): its producer did not pause; dropping the oldest audio (block)`
+    : `queue ${queue.id} is full (${bound}) and its producer cannot pause: dropping the oldest audio to hold the bound (block)`;
 }
