@@ -1,4 +1,13 @@
-import { type AudioFrame, type BusEvent, defineNode, type Frame, GraphBuilder, Registry } from '@beluga-voice/core';
+import {
+  type AudioFrame,
+  audioDurationMs,
+  type BusEvent,
+  defineNode,
+  type Frame,
+  GraphBuilder,
+  Registry,
+} from '@beluga-voice/core';
+import { nodes as coreNodes } from '@beluga-voice/core/nodes';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { nodes } from '../src/nodes.js';
@@ -30,7 +39,7 @@ const collector = defineNode({
   },
 });
 
-const registry = new Registry([...nodes, collector]);
+const registry = new Registry([...coreNodes, ...nodes, collector]);
 
 async function run(builder: GraphBuilder) {
   const baseDir = fixture('.');
@@ -68,6 +77,32 @@ describe('backpressure through real audio nodes', () => {
     const reference = joinSamples(audioOf('reference'));
     expect(reference.length).toBeGreaterThan(16000 * 9);
     expect(joinSamples(audioOf('slow'))).toEqual(reference);
+  });
+
+  it('provider -> block 400 ms -> pace: a build warning names the link, the queue holds 400 ms, every lost ms is counted', async () => {
+    const REPLY_MS = 3000;
+    const script = [{ reply: [{ tone: { freqHz: 440, ms: REPLY_MS } }] }];
+    const { graph, events, stats } = await run(
+      new GraphBuilder(registry)
+        .node('file', 'audio.file-source', { path: 'single-utterance-16k.wav', pace: 'fast' })
+        .node('agent', 'provider.scripted', { sampleRate: 16000, latencyMs: 0, realtime: false, script })
+        .node('play', 'audio.pace', { bufferMs: 100 })
+        .node('out', 'test.collector', { key: 'paced', busyMs: 0 })
+        .link('file', 'agent')
+        .link('agent', 'play', { queue: { max: '400ms', overflow: 'block' } })
+        .link('play', 'out'),
+    );
+    expect(graph.warnings.map((w) => w.message)).toEqual([
+      'link agent.audio->play.audio: overflow block cannot hold back its producer: "agent" (provider.scripted) emits on its own schedule; at run time the queue keeps its bound (400 ms) by dropping the oldest audio, counted as drops',
+    ]);
+    const link = stats['agent.audio->play.audio'];
+    // The provider's 20 ms chunks: 400 ms is 20 of them.
+    expect(link.maxDepth).toBeLessThanOrEqual(20);
+    expect(link.drops).toBeGreaterThan(0);
+    const played = audioOf('paced').reduce((ms, f) => ms + audioDurationMs(f), 0);
+    expect(played + link.droppedMs).toBeCloseTo(REPLY_MS, 6);
+    const lost = events.filter((e) => e.type === 'metric' && e.name === 'queue.dropped_ms');
+    expect(lost.at(-1)).toMatchObject({ value: link.droppedMs, attributes: { link: 'agent.audio->play.audio' } });
   });
 
   it('a fast file into Silero VAD and a slow sink with default queues: all the audio and both turns arrive', async () => {
