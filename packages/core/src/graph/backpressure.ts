@@ -1,3 +1,4 @@
+import { limitText } from '../runtime/queue-settings.js';
 import type { GraphIssue } from './model.js';
 import type { ResolvedLink, ResolvedNode } from './resolved.js';
 
@@ -5,9 +6,6 @@ export interface BackpressurePlan {
   readonly links: ResolvedLink[];
   readonly warnings: GraphIssue[];
 }
-
-const limitText = (link: ResolvedLink) =>
-  link.queue.maxMs !== undefined ? `${link.queue.maxMs} ms` : `${link.queue.maxFrames} frames`;
 
 /**
  * Decides, link by link, whether demand can reach a producer. A node can be held back when it
@@ -44,7 +42,7 @@ export function planBackpressure(
       if (queue.overflow === 'block' && blocker) {
         warnings.push({
           code: 'block-cannot-pause',
-          message: `link ${link.id}: overflow block cannot hold back its producer: ${blocker}; at run time the queue keeps its bound (${limitText(link)}) by dropping the oldest audio, counted as drops`,
+          message: `link ${link.id}: overflow block cannot hold back its producer: ${blocker}; at run time the queue keeps its bound (${limitText(link.queue)}) by dropping the oldest audio, counted as drops`,
           fix: 'block right after a pausable source (audio.file-source) or nodes that pass demand to one (audio.resample, audio.reframe, the VADs, G.711), or declare drop-oldest to accept the loss',
         });
       }

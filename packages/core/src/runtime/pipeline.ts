@@ -1,17 +1,8 @@
-import {
-  context,
-  type Meter,
-  metrics,
-  type ObservableGauge,
-  type ObservableResult,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { context, type Meter, metrics, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { BusEvent, PipelineState } from '../bus.js';
 import type { ControlEvent } from '../control.js';
-import { audioDurationMs, type Frame } from '../frames.js';
+import type { Frame } from '../frames.js';
 import type { ResolvedGraph } from '../graph/resolved.js';
 import type { NodeInputs } from '../node.js';
 import { errorMessage, redactDeep } from '../secrets.js';
@@ -21,6 +12,8 @@ import { InputPort } from './input-port.js';
 import { LinkQueue } from './link-queue.js';
 import { createNodeContext } from './node-context.js';
 import { NodeRuntime } from './node-runtime.js';
+import { QueueReport } from './queue-report.js';
+import { limitText } from './queue-settings.js';
 
 export interface StartOptions {
   /** Drives every timer in the runtime and the nodes (inject a TestScheduler in marble tests). */
@@ -82,13 +75,8 @@ export class Pipeline implements RunningPipeline {
   private readonly queues: Array<{ queue: LinkQueue; from: string; to: string }> = [];
   private readonly downstreamCache = new Map<string, LinkQueue[]>();
   private readonly timers: Subscription[] = [];
+  private readonly queueReport: QueueReport;
   private readonly pipelineSpan;
-  private depthGauge?: ObservableGauge;
-  private readonly gaugeCallback = (result: ObservableResult) => {
-    for (const { queue } of this.queues) result.observe(queue.size, { link: queue.id });
-  };
-  private readonly dropCounter;
-  private readonly droppedMsCounter;
   private stopRequested?: StopOptions;
   private finishing?: Promise<void>;
   private resolveDone!: () => void;
@@ -97,7 +85,6 @@ export class Pipeline implements RunningPipeline {
   readonly started: Promise<void>;
   private resolveStarted!: () => void;
   private rejectStarted!: (error: Error) => void;
-  private lastReported = new Map<LinkQueue, { drops: number; flushed: number }>();
 
   constructor(
     private readonly graph: ResolvedGraph,
@@ -107,13 +94,6 @@ export class Pipeline implements RunningPipeline {
     this.scheduler = options.scheduler ?? highResolutionScheduler;
     this.tracer = options.tracer ?? trace.getTracer('@beluga-voice/core');
     this.meter = options.meter ?? metrics.getMeter('@beluga-voice/core');
-    this.dropCounter = this.meter.createCounter('beluga.queue.drops', {
-      description: 'Frames dropped by a link queue policy',
-    });
-    this.droppedMsCounter = this.meter.createCounter('beluga.queue.dropped_ms', {
-      description: 'Milliseconds of audio dropped by a link queue policy',
-      unit: 'ms',
-    });
     this.pipelineSpan = this.tracer.startSpan('beluga.pipeline', {
       attributes: { 'beluga.pipeline.name': this.name, 'beluga.pipeline.nodes': graph.nodes.size },
     });
@@ -129,6 +109,12 @@ export class Pipeline implements RunningPipeline {
     this.done.catch(() => {});
     this.started.catch(() => {});
     this.build();
+    this.queueReport = new QueueReport(
+      this.meter,
+      this.queues.map((q) => q.queue),
+      (e) => this.publish(e),
+      () => this.now(),
+    );
     queueMicrotask(() => void this.run());
   }
 
@@ -257,20 +243,13 @@ export class Pipeline implements RunningPipeline {
   }
 
   private onOverflow(queue: LinkQueue, dropped: Frame | undefined): void {
-    const policy = queue.limits.overflow;
-    if (policy === 'error') {
-      const error = new PipelineError(
-        `queue ${queue.id} overflowed (max ${queue.limits.maxMs !== undefined ? `${queue.limits.maxMs} ms` : `${queue.limits.maxFrames} frames`}, overflow: error)`,
-      );
-      this.publish({ type: 'error', time: this.now(), code: 'queue-overflow', message: error.message, fatal: true });
-      void this.finish('failed', error);
+    if (queue.limits.overflow !== 'error') {
+      this.queueReport.dropped(queue, dropped);
       return;
     }
-    this.dropCounter.add(1, { link: queue.id, policy });
-    if (dropped?.kind === 'audio') this.droppedMsCounter.add(audioDurationMs(dropped), { link: queue.id, policy });
-    if (queue.drops === 1) {
-      this.publish({ type: 'warning', time: this.now(), code: 'queue-drop', message: dropWarning(queue) });
-    }
+    const error = new PipelineError(`queue ${queue.id} overflowed (max ${limitText(queue.limits)}, overflow: error)`);
+    this.publish({ type: 'error', time: this.now(), code: 'queue-overflow', message: error.message, fatal: true });
+    void this.finish('failed', error);
   }
 
   private async run(): Promise<void> {
@@ -281,10 +260,7 @@ export class Pipeline implements RunningPipeline {
     for (const w of this.graph.warnings) {
       this.publish({ type: 'warning', time: this.now(), code: w.code, message: `${w.message} (${w.fix})` });
     }
-    this.depthGauge = this.meter.createObservableGauge('beluga.queue.depth', {
-      description: 'Frames waiting on a link',
-    });
-    this.depthGauge.addCallback(this.gaugeCallback);
+    this.queueReport.start();
     try {
       await Promise.all([...this.nodes.values()].map((rt) => this.createNode(rt)));
     } catch (error) {
@@ -546,57 +522,10 @@ export class Pipeline implements RunningPipeline {
     const every = this.options.metricsIntervalMs ?? 1000;
     if (every <= 0) return;
     const tick = () => {
-      this.reportQueueMetrics();
+      this.queueReport.report();
       this.timers.push(this.scheduleOnce(every, tick));
     };
     this.timers.push(this.scheduleOnce(every, tick));
-  }
-
-  private reportQueueMetrics(): void {
-    for (const { queue } of this.queues) {
-      const last = this.lastReported.get(queue) ?? { drops: 0, flushed: 0 };
-      if (queue.windowMaxDepth > 0) {
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.depth',
-          value: queue.windowMaxDepth,
-          unit: 'frames',
-          attributes: { link: queue.id },
-        });
-      }
-      if (queue.drops !== last.drops) {
-        const attributes = { link: queue.id, policy: queue.limits.overflow };
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.drops',
-          value: queue.drops,
-          unit: 'frames',
-          attributes,
-        });
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.dropped_ms',
-          value: queue.droppedMs,
-          unit: 'ms',
-          attributes,
-        });
-      }
-      if (queue.flushed !== last.flushed) {
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.flushed',
-          value: queue.flushed,
-          unit: 'frames',
-          attributes: { link: queue.id },
-        });
-      }
-      this.lastReported.set(queue, { drops: queue.drops, flushed: queue.flushed });
-      queue.windowMaxDepth = queue.size;
-    }
   }
 
   private checkDone(): void {
@@ -624,8 +553,8 @@ export class Pipeline implements RunningPipeline {
       this.publish({ type: 'node-state', time: this.now(), node: rt.id, state: 'closed' });
     });
     await Promise.all(closing);
-    this.reportQueueMetrics();
-    this.depthGauge?.removeCallback(this.gaugeCallback);
+    this.queueReport.report();
+    this.queueReport.stop();
     this.control$.complete();
     if (error) {
       this.pipelineSpan.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
@@ -637,13 +566,4 @@ export class Pipeline implements RunningPipeline {
     else this.resolveDone();
     this.rejectStarted(error ?? new PipelineError('pipeline stopped before it started'));
   }
-}
-
-function dropWarning(queue: LinkQueue): string {
-  const policy = queue.limits.overflow;
-  if (policy !== 'block') return `queue ${queue.id} is full: dropping frames (${policy})`;
-  const bound = queue.limits.maxMs !== undefined ? `${queue.limits.maxMs} ms` : `${queue.limits.maxFrames} frames`;
-  return queue.producerPauses
-    ? `queue ${queue.id} is twice over its bound (${bound}): its producer did not pause; dropping the oldest audio (block)`
-    : `queue ${queue.id} is full (${bound}) and its producer cannot pause: dropping the oldest audio to hold the bound (block)`;
 }

@@ -53,3 +53,8 @@ export function resolveQueueLimits(settings: QueueSettings | undefined, carriesA
     ...(settings.overflow !== undefined ? { declared: true } : {}),
   };
 }
+
+/** `400 ms` or `40 frames`: the bound a queue holds. */
+export function limitText(limits: QueueLimits): string {
+  return limits.maxMs !== undefined ? `${limits.maxMs} ms` : `${limits.maxFrames} frames`;
+}
