@@ -20,6 +20,8 @@ export class NodeRuntime {
   readonly blocked = new Set<LinkQueue>();
   handle?: NodeContextHandle;
   run?: NodeRun<any, any>;
+  /** The node's `create` while it runs (it may register close hooks until it settles). */
+  creating?: Promise<unknown>;
   span?: Span;
   subscriptions: Subscription[] = [];
   openOutputs = 0;

@@ -310,7 +310,9 @@ export class Pipeline implements RunningPipeline {
       fail: (error) => this.onNodeError(rt, error),
     });
     try {
-      rt.run = await rt.node.spec.create(rt.node.config, rt.handle.ctx);
+      const creating = Promise.resolve(rt.node.spec.create(rt.node.config, rt.handle.ctx));
+      rt.creating = creating;
+      rt.run = await creating;
     } catch (error) {
       const message = `node "${rt.id}" (${rt.type}) could not start: ${errorMessage(error)}`;
       this.publish({ type: 'error', time: this.now(), node: rt.id, message, fatal: true });
@@ -546,8 +548,13 @@ export class Pipeline implements RunningPipeline {
     for (const rt of this.nodes.values()) for (const port of rt.inputs.values()) port.close();
     const closing = order.map(async (id) => {
       const rt = this.nodes.get(id) as NodeRuntime;
-      const errors = (await rt.handle?.close()) ?? [];
-      this.reportCloseErrors(errors);
+      this.reportCloseErrors((await rt.handle?.close()) ?? []);
+      // A node still being created (aborted, or failed beside another node) may register what it
+      // opened after that first close: wait for it, then release that too.
+      if (rt.creating) {
+        await rt.creating.catch(() => {});
+        this.reportCloseErrors((await rt.handle?.close()) ?? []);
+      }
       rt.demand.complete();
       rt.span?.end();
       this.publish({ type: 'node-state', time: this.now(), node: rt.id, state: 'closed' });
