@@ -44,7 +44,7 @@ export { generateTone } from './provider/tone.js';
 export { redactingTracer } from './redacting-tracer.js';
 export * from './registry.js';
 export { highResolutionScheduler } from './runtime/clock.js';
-export { PipelineAbortedError, PipelineError, ReportedNodeError } from './runtime/errors.js';
+export { NodeReportedError, PipelineAbortedError, PipelineError } from './runtime/errors.js';
 export type { QueueStats, RunningPipeline, StartOptions, StopOptions } from './runtime/pipeline.js';
 export { DEFAULT_AUDIO_QUEUE, DEFAULT_EVENT_QUEUE, type QueueLimits } from './runtime/queue-settings.js';
 export { redact, registerSecret } from './secrets.js';

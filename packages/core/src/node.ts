@@ -127,6 +127,14 @@ export interface NodeSpec<
   readonly outputs: O;
   /** Config keys whose values are secrets: never printed, logged or exported. */
   readonly secrets?: readonly string[];
+  /**
+   * How the node takes part in the `block` policy's demand signal. `pauses`: a source that stops
+   * emitting while `ctx.demand` is not ready (a file, a socket). `passes`: its output follows its
+   * input at a bounded ratio (a 1:1 map, a re-framer, a resampler), so the runtime holds it back by
+   * holding its input, and the demand reaches the node before it. Absent: it emits on its own
+   * schedule and cannot be held back (a provider, a live transport).
+   */
+  readonly demand?: 'pauses' | 'passes';
   /** A converter node fixes one input format into another (used by `autoConvert`). */
   readonly converter?: {
     /** Config that makes this node turn `from` into `to`, or `undefined` when it cannot. */

@@ -15,6 +15,7 @@ export async function validateCommand(file: string, io: CliIo): Promise<ExitCode
   const loaded = await loadForCli(file, io, { checkResources: true });
   if (typeof loaded === 'number') return loaded;
   const graph = loaded.graph!;
+  for (const w of graph.warnings) io.stderr.write(`warning: ${w.message} (${w.fix}) [${w.code}]\n`);
   const inserted = graph.inserted.map((c) => `\n  inserts ${c.converter} as "${c.node}" (${c.reason})`).join('');
   io.stdout.write(
     `${file === '-' ? STDIN_NAME : file}: ok (${graph.nodes.size} nodes, ${graph.links.length} links)${inserted}\n`,

@@ -3,7 +3,7 @@ import type { ControlEvent } from '../control.js';
 import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
 import { audioDurationMs } from '../frames.js';
 import type { NodeContext } from '../node.js';
-import { ReportedNodeError } from '../runtime/errors.js';
+import { NodeReportedError } from '../runtime/errors.js';
 import { errorMessage } from '../secrets.js';
 import type { ConversationConfig } from './conversation-config.js';
 import { ConversationGuard } from './conversation-guard.js';
@@ -517,7 +517,7 @@ class SessionBridge {
     const text = `${this.label}: ${message}`;
     this.ctx.emit({ type: 'error', message: text, fatal: true, ...(code === undefined ? {} : { code }) });
     this.finished = true;
-    this.out.error(new ReportedNodeError(text));
+    this.out.error(new NodeReportedError(text, code));
   }
 
   private release(): void {

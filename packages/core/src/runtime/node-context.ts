@@ -29,7 +29,10 @@ export interface NodeContextDeps {
 export interface NodeContextHandle {
   readonly ctx: NodeContext;
   readonly offers: ReadonlyMap<string, unknown>;
-  /** Aborts the signal and runs the close hooks in reverse order; collects their errors. */
+  /**
+   * Aborts the signal and runs the close hooks in reverse order; collects their errors. Calling it
+   * again runs the hooks registered since (an async `create` that finished after the node closed).
+   */
   close(): Promise<Error[]>;
 }
 
@@ -73,21 +76,24 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     },
     linkedOffers: <T>(key: string) => deps.linkedOffers(key) as T[],
   };
-  let closing: Promise<Error[]> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      abort.abort(new Error(`node ${deps.id} closed`));
-      const errors: Error[] = [];
-      for (const fn of closers.reverse()) {
-        try {
-          await fn();
-        } catch (error) {
-          errors.push(new Error(`closing ${deps.id}: ${errorMessage(error)}`));
-        }
+  const drain = async () => {
+    const errors: Error[] = [];
+    // Hooks registered while closing run too, newest first.
+    for (let fn = closers.pop(); fn; fn = closers.pop()) {
+      try {
+        await fn();
+      } catch (error) {
+        errors.push(new Error(`closing ${deps.id}: ${errorMessage(error)}`));
       }
-      return errors;
-    })();
-    return closing;
+    }
+    return errors;
+  };
+  let draining: Promise<unknown> = Promise.resolve();
+  const close = () => {
+    abort.abort(new Error(`node ${deps.id} closed`));
+    const pass = draining.then(drain);
+    draining = pass;
+    return pass;
   };
   return { ctx, offers, close };
 }
