@@ -5,8 +5,7 @@ import { runCallSink } from './call-sink.js';
 
 export const browserOut = defineNode({
   type: 'transport.browser-out',
-  summary:
-    "Plays the agent's audio in a browser caller's page; the page's played position drives barge-in truncation",
+  summary: "Plays the agent's audio in a browser caller's page; the page's played position drives barge-in truncation",
   config: z.object({}).strict(),
   inputs: {
     audio: {

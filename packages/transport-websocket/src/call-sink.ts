@@ -1,7 +1,7 @@
 import type { AudioFrame, NodeContext, ResponseDoneFrame } from '@beluga-voice/core';
 import { type Observable, Subscription } from 'rxjs';
-import type { CallProtocol } from './call-connection.js';
 import { boundCall } from './bound-call.js';
+import type { CallProtocol } from './call-connection.js';
 
 /**
  * What both transport sinks do: send the agent's audio to the caller, report the caller's played
@@ -18,7 +18,12 @@ export function runCallSink(
   const subscriptions = new Subscription();
   subscriptions.add(
     call.playout$.subscribe((p) =>
-      ctx.control.send({ type: 'playout', responseId: p.responseId, playedMs: p.playedMs, ...(p.final ? { final: true } : {}) }),
+      ctx.control.send({
+        type: 'playout',
+        responseId: p.responseId,
+        playedMs: p.playedMs,
+        ...(p.final ? { final: true } : {}),
+      }),
     ),
   );
   subscriptions.add(

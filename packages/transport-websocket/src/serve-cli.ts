@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '@beluga-voice/core';
-import { PATHS, BelugaServer } from './server.js';
 import { ServedPipeline } from './served-pipeline.js';
+import { BelugaServer, PATHS } from './server.js';
 import { twimlSnippet } from './twiml.js';
 
 /** What the core CLI hands over (its `CliIo` and `StopSignals`). */
@@ -95,7 +95,9 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   const onSignal = () => {
     signalled++;
     if (signalled === 1) {
-      log(`draining: ${server.host.active} live sessions, up to ${drainTimeoutMs / 1000} s (signal again to end at once)`);
+      log(
+        `draining: ${server.host.active} live sessions, up to ${drainTimeoutMs / 1000} s (signal again to end at once)`,
+      );
       void server.drain(drainTimeoutMs).then(done);
     } else if (signalled === 2) {
       log('ending every session now');
@@ -106,8 +108,8 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
   const base = server.url;
-  io.stdout.write(`listening ${base}\n`);
-  if (pipeline.protocols.browser) io.stdout.write(`browser: open ${base}/ (WebSocket ${base.replace('http', 'ws')}${PATHS.browser})\n`);
+  if (pipeline.protocols.browser)
+    io.stdout.write(`browser: open ${base}/ (WebSocket ${base.replace('http', 'ws')}${PATHS.browser})\n`);
   if (pipeline.protocols.twilio) {
     const publicUrl = values['public-url'];
     const stream = publicUrl
@@ -117,6 +119,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
       `twilio: answer calls with this TwiML (Twilio needs a public wss:// URL${publicUrl ? '' : ': pass --public-url'}):\n${twimlSnippet(stream, pipeline.callNames)}\n`,
     );
   }
+  io.stdout.write(`listening ${base}\n`);
   await finished;
   signals.off('SIGINT', onSignal);
   signals.off('SIGTERM', onSignal);

@@ -73,7 +73,8 @@ export class ServedPipeline {
       file: this.file,
       baseDir: this.loaded.baseDir,
     });
-    if (!loaded.graph) throw new Error(`the call's parameters make the pipeline invalid: ${formatFileIssues(loaded.issues)}`);
+    if (!loaded.graph)
+      throw new Error(`the call's parameters make the pipeline invalid: ${formatFileIssues(loaded.issues)}`);
     return loaded.graph;
   }
 }

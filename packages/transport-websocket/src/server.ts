@@ -114,7 +114,13 @@ export class BelugaServer {
   private ready(res: ServerResponse): void {
     const { active, capacity, draining } = this.host;
     const ready = !draining && active < capacity;
-    const body = { ready, draining, activeSessions: active, maxSessions: capacity, available: Math.max(0, capacity - active) };
+    const body = {
+      ready,
+      draining,
+      activeSessions: active,
+      maxSessions: capacity,
+      available: Math.max(0, capacity - active),
+    };
     send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
   }
 

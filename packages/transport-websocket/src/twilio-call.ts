@@ -93,7 +93,8 @@ export class TwilioCall implements CallConnection {
   }
 
   clear(): Playout | undefined {
-    if (this.streamSid !== undefined) this.channel.send(`{"event":"clear","streamSid":${JSON.stringify(this.streamSid)}}`);
+    if (this.streamSid !== undefined)
+      this.channel.send(`{"event":"clear","streamSid":${JSON.stringify(this.streamSid)}}`);
     this.marks.clear();
     this.sinceMarkMs = 0;
     this.lastSent = undefined;
