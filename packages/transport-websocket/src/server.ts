@@ -133,22 +133,27 @@ export class BelugaServer {
         : url.pathname === PATHS.twilio && this.pipeline.protocols.twilio
           ? 'twilio'
           : undefined;
-    if (!protocol) return refuse(socket, { status: 404, text: `no WebSocket endpoint at ${url.pathname}` });
+    if (!protocol) {
+      refuse(socket, { status: 404, text: `no WebSocket endpoint at ${url.pathname}` });
+      return;
+    }
     const refusal =
       checkOrigin(req, this.options.allowOrigins ?? []) ??
       (protocol === 'browser' ? checkToken(req, url, this.options.token) : undefined);
     if (refusal) {
       this.metrics.refused.inc({ reason: refusal.status === 403 ? 'origin' : 'auth' });
-      return refuse(socket, refusal);
+      refuse(socket, refusal);
+      return;
     }
     const full = this.host.reserve();
     if (full) {
       this.metrics.refused.inc({ reason: full });
-      return refuse(socket, {
+      refuse(socket, {
         status: 503,
         text: full === 'draining' ? 'server is draining' : `server is full (${this.host.capacity} sessions)`,
         headers: { 'Retry-After': String(RETRY_AFTER_S) },
       });
+      return;
     }
     // ws answers a bad handshake itself without calling back: the slot is given back when the socket closes.
     let admitted = false;
