@@ -22,7 +22,7 @@ export class SocketChannel {
   /** Messages not sent because the caller was not reading. */
   dropped = 0;
   private readonly rate: MessageRate;
-  private stalledSince: number | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private killTimer: NodeJS.Timeout | undefined;
 
@@ -36,7 +36,8 @@ export class SocketChannel {
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code, reason) => {
       this.closing = true;
-      if (this.killTimer) clearTimeout(this.killTimer);
+      clearTimeout(this.killTimer);
+      clearTimeout(this.stallTimer);
       handlers.closed(code, reason.toString('utf8'));
     });
     // A socket error always ends in 'close', which reports it.
@@ -52,17 +53,23 @@ export class SocketChannel {
     if (this.closing) return false;
     if (droppable && this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.dropped++;
-      const now = this.now();
-      this.stalledSince ??= now;
-      if (now - this.stalledSince >= this.limits.stallMs) {
-        const kb = Math.round(this.ws.bufferedAmount / 1024);
-        this.close(CLOSE.policy, `client is not reading: ${kb} KB unsent for ${this.limits.stallMs} ms`);
-      }
+      this.watchStall();
       return false;
     }
-    this.stalledSince = undefined;
     this.ws.send(data);
     return true;
+  }
+
+  /** A caller still above the limit `stallMs` after the first drop is not reading: it is closed. */
+  private watchStall(): void {
+    if (this.stallTimer) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return;
+      const kb = Math.round(this.ws.bufferedAmount / 1024);
+      this.close(CLOSE.policy, `client is not reading: ${kb} KB unsent after ${this.limits.stallMs} ms`);
+    }, this.limits.stallMs);
+    this.stallTimer.unref();
   }
 
   close(code: number, reason: string): void {
