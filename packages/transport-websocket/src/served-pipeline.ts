@@ -36,7 +36,12 @@ export class ServedPipeline {
 
   /** Loads and checks the file; throws with every problem listed when it is not servable. */
   static async load(file: string, env: Env): Promise<{ pipeline: ServedPipeline; warnings: readonly string[] }> {
-    const text = await readFile(file, 'utf8');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${file}: cannot read the pipeline: ${(error as Error).message}`);
+    }
     const callNames = new Set([...text.matchAll(CALL_REFERENCE)].map((m) => m[1] as string));
     // Unset until a call brings them: `${call.NAME:-default}` takes its default at startup.
     const baseEnv: Env = { ...env, ...Object.fromEntries([...callNames].map((n) => [`call.${n}`, ''])) };
