@@ -86,9 +86,12 @@ class BelugaPlayback extends AudioWorkletProcessor {
 
   count(responseId, samples) {
     const record = this.played.get(responseId) ?? { samples: 0, reported: 0 };
+    const first = record.samples === 0;
     record.samples += samples;
     this.played.set(responseId, record);
-    if (((record.samples - record.reported) / sampleRate) * 1000 >= REPORT_EVERY_MS) this.report(responseId, record);
+    // The first report dates the start of playback (voice-to-voice latency); then every 100 ms.
+    if (first || ((record.samples - record.reported) / sampleRate) * 1000 >= REPORT_EVERY_MS)
+      this.report(responseId, record);
   }
 
   report(responseId, record) {

@@ -16,10 +16,17 @@ export class PlayoutTracker {
 
   constructor(private readonly report: (playout: Playout) => void) {}
 
+  /**
+   * Counts audio sent to the caller. The first audio of a response is announced at 0 ms played:
+   * the provider then waits for the caller's playout (which comes a round trip later) before
+   * closing the turn, so voice-to-voice latency is measured where the caller hears it.
+   */
   sent(responseId: string, ms: number): number {
+    const fresh = !this.responses.has(responseId);
     const record = this.record(responseId);
     this.current = responseId;
     record.sentMs += ms;
+    if (fresh) this.report({ responseId, playedMs: 0, final: false });
     return record.sentMs;
   }
 

@@ -10,7 +10,7 @@ import { TWILIO_FORMAT } from './twilio-format.js';
 import { decodeBase64, parseTwilioMessage, type TwilioStart } from './twilio-messages.js';
 
 const BYTES_PER_MS = 8;
-/** Marks go out after each stretch of this much reply audio (and at the end of each response). */
+/** Marks go out after each stretch of this much reply audio (and after the first frame and the end of each response). */
 const MARK_EVERY_MS = 100;
 
 export interface TwilioCallInfo {
@@ -81,10 +81,12 @@ export class TwilioCall implements CallConnection {
     const media = `{"event":"media","streamSid":${JSON.stringify(this.streamSid)},"media":{"payload":"${payload.toString('base64')}"}}`;
     if (!this.channel.send(media, true)) return;
     const ms = frame.samples.length / BYTES_PER_MS;
+    const first = this.lastSent?.responseId !== frame.responseId;
     const sentMs = this.tracker.sent(frame.responseId, ms);
     this.lastSent = { responseId: frame.responseId, ms: sentMs };
     this.sinceMarkMs += ms;
-    if (this.sinceMarkMs >= MARK_EVERY_MS) this.sendMark();
+    // A mark right after the first frame dates the start of playback; then one every 100 ms.
+    if (first || this.sinceMarkMs >= MARK_EVERY_MS) this.sendMark();
   }
 
   responseDone(responseId: string): void {

@@ -8,7 +8,7 @@ function tracker() {
 }
 
 describe('PlayoutTracker: the caller-reported played position of each response', () => {
-  it('reports progress, never beyond what was sent, and the final position once a finished response has played', () => {
+  it('announces a response at 0 ms when its audio first goes out, reports progress never beyond what was sent, and the final position once it has played', () => {
     const { reports, tracker: t } = tracker();
     t.sent('r1', 100);
     t.sent('r1', 100);
@@ -16,6 +16,7 @@ describe('PlayoutTracker: the caller-reported played position of each response',
     t.played('r1', 500);
     t.done('r1');
     expect(reports).toEqual([
+      { responseId: 'r1', playedMs: 0, final: false },
       { responseId: 'r1', playedMs: 120, final: false },
       { responseId: 'r1', playedMs: 200, final: false },
       { responseId: 'r1', playedMs: 200, final: true },
@@ -30,6 +31,7 @@ describe('PlayoutTracker: the caller-reported played position of each response',
     t.played('r1', 200);
     t.played('r1', 300);
     expect(reports.map((r) => [r.playedMs, r.final])).toEqual([
+      [0, false],
       [200, false],
       [300, true],
     ]);
@@ -51,7 +53,10 @@ describe('PlayoutTracker: the caller-reported played position of each response',
     t.played('r1', 300);
     t.played('r1', 200);
     t.played('nope', 100);
-    expect(reports).toEqual([{ responseId: 'r1', playedMs: 300, final: false }]);
+    expect(reports).toEqual([
+      { responseId: 'r1', playedMs: 0, final: false },
+      { responseId: 'r1', playedMs: 300, final: false },
+    ]);
     expect(t.unplayedMs).toBe(200);
   });
 });
