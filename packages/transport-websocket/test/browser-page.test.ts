@@ -53,19 +53,19 @@ describe.skipIf(!hasChromium)(
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));
       await page.goto(`${serve.url}/?autostart=1`);
-      await page.waitForFunction(() => (window as unknown as { beluga: PageState }).beluga.state === 'live', {
+      await page.waitForFunction(() => (globalThis as unknown as { beluga: PageState }).beluga.state === 'live', {
         timeout: 10_000,
       });
       await page.waitForFunction(
         () => {
-          const { stats } = (window as unknown as { beluga: PageState }).beluga;
+          const { stats } = (globalThis as unknown as { beluga: PageState }).beluga;
           return stats.turns >= 1 && stats.playedMs >= 1500;
         },
         { timeout: 20_000 },
       );
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, 'browser-echo.png') });
-      const live = (await page.evaluate(() => (window as unknown as { beluga: PageState }).beluga)) as PageState;
+      const live = (await page.evaluate(() => (globalThis as unknown as { beluga: PageState }).beluga)) as PageState;
       expect(live.state).toBe('live');
       expect(live.stats.sentMs).toBeGreaterThan(2600);
       // The echo of a 2.1 s sentence (plus pre-roll): received and played.
@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)(
       expect(await page.$eval('#latency', (el) => el.textContent)).toMatch(/turn 1\s*\d+ ms/);
 
       await page.click('#stop');
-      await page.waitForFunction(() => (window as unknown as { beluga: PageState }).beluga.state === 'ended', {
+      await page.waitForFunction(() => (globalThis as unknown as { beluga: PageState }).beluga.state === 'ended', {
         timeout: 5_000,
       });
       expect(await page.$eval('#state', (el) => el.textContent)).toBe('ended');
