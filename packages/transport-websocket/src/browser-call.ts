@@ -1,12 +1,9 @@
 import type { AudioFormat, AudioFrame } from '@beluga-voice/core';
-import { Subject } from 'rxjs';
 import type { WebSocket } from 'ws';
 import { parseBrowserMessage } from './browser-messages.js';
-import type { CallConnection, Playout } from './call-connection.js';
+import type { Playout } from './call-connection.js';
 import { CLOSE, type ConnectionLimits } from './connection-limits.js';
-import { InboundAudio } from './inbound-audio.js';
-import { PlayoutTracker } from './playout-tracker.js';
-import { SocketChannel } from './socket-channel.js';
+import { SocketCall } from './socket-call.js';
 
 export interface BrowserFormats {
   /** What the client sends: pcm16 mono. */
@@ -19,39 +16,21 @@ export interface BrowserFormats {
  * A browser (or any client of the same wire format): binary messages are pcm16 little-endian mono
  * audio, text messages JSON control. The client reports what it has played of each response.
  */
-export class BrowserCall implements CallConnection {
+export class BrowserCall extends SocketCall {
   readonly protocol = 'browser' as const;
   readonly outputFormat: AudioFormat;
-  readonly ended: Promise<string>;
-  private readonly inbound = new InboundAudio();
-  private readonly playouts = new Subject<Playout>();
-  private readonly tracker = new PlayoutTracker((p) => this.playouts.next(p));
-  private readonly channel: SocketChannel;
   private announced: string | undefined;
   private receivedSamples = 0;
-  private resolveEnded!: (reason: string) => void;
-
-  readonly audio$ = this.inbound.audio$;
-  readonly playout$ = this.playouts.asObservable();
 
   constructor(
-    readonly id: string,
+    id: string,
     ws: WebSocket,
     private readonly formats: BrowserFormats,
     limits: ConnectionLimits,
   ) {
+    super(id, ws, limits);
     this.outputFormat = formats.output;
-    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-    this.channel = new SocketChannel(ws, limits, {
-      text: (text) => this.onText(text),
-      binary: (data) => this.onAudio(data),
-      closed: (code, reason) => this.onClosed(code, reason),
-    });
     this.notify({ type: 'session', id, input: formats.input, output: formats.output });
-  }
-
-  get dropped(): number {
-    return this.channel.dropped + this.inbound.dropped;
   }
 
   play(frame: AudioFrame): void {
@@ -81,11 +60,7 @@ export class BrowserCall implements CallConnection {
     this.channel.send(JSON.stringify(event));
   }
 
-  close(code: number, reason: string): void {
-    this.channel.close(code, reason);
-  }
-
-  private onAudio(data: Buffer): void {
+  protected onBinary(data: Buffer): void {
     if (data.length % 2 !== 0) {
       this.channel.close(CLOSE.invalidPayload, `audio message of ${data.length} bytes: pcm16 needs an even length`);
       return;
@@ -104,7 +79,7 @@ export class BrowserCall implements CallConnection {
     this.inbound.push(frame, (samples.length / rate) * 1000);
   }
 
-  private onText(text: string): void {
+  protected onText(text: string): void {
     const message = parseBrowserMessage(text);
     if ('error' in message) {
       this.channel.close(CLOSE.invalidPayload, message.error);
@@ -115,11 +90,5 @@ export class BrowserCall implements CallConnection {
       this.inbound.end();
       this.channel.close(CLOSE.normal, 'caller hung up');
     }
-  }
-
-  private onClosed(code: number, reason: string): void {
-    this.inbound.end();
-    this.playouts.complete();
-    this.resolveEnded(reason || `closed (${code})`);
   }
 }

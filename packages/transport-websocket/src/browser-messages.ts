@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonObject } from './json-message.js';
 
 /** JSON control messages a browser client sends (audio travels as binary pcm16 frames). */
 const played = z.object({
@@ -13,16 +14,12 @@ export type BrowserInbound = z.output<typeof played> | z.output<typeof stop>;
 const SCHEMAS = { played, stop } as const;
 
 export function parseBrowserMessage(text: string): BrowserInbound | { readonly error: string } {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return { error: `malformed message: not JSON (${text.length} chars)` };
-  }
-  const type = (message as { type?: unknown } | null)?.type;
+  const message = parseJsonObject(text);
+  if ('error' in message) return message;
+  const type = message.value.type;
   if (typeof type !== 'string' || !(type in SCHEMAS))
     return { error: `unknown message type ${JSON.stringify(type)} (expected played or stop)` };
-  const parsed = SCHEMAS[type as keyof typeof SCHEMAS].safeParse(message);
+  const parsed = SCHEMAS[type as keyof typeof SCHEMAS].safeParse(message.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { error: `malformed ${type} message: ${issue?.path.join('.') || 'message'}: ${issue?.message}` };

@@ -1,24 +1,13 @@
 import { defineNode } from '@beluga-voice/core';
 import { z } from 'zod';
 import { BROWSER_RATES } from './browser-rates.js';
-import { runCallSink } from './call-sink.js';
+import { runCallSink, sinkInputs } from './call-sink.js';
 
 export const browserOut = defineNode({
   type: 'transport.browser-out',
   summary: "Plays the agent's audio in a browser caller's page; the page's played position drives barge-in truncation",
   config: z.object({}).strict(),
-  inputs: {
-    audio: {
-      kinds: ['audio'],
-      summary: 'Agent audio (pcm16 mono), tagged with its responseId',
-      caps: { encoding: ['pcm16'], sampleRate: [...BROWSER_RATES], channels: [1] },
-      required: true,
-    },
-    responses: {
-      kinds: ['response-done'],
-      summary: "Optional: the provider's response-done frames, so each turn's final playout is reported",
-    },
-  },
+  inputs: sinkInputs({ encoding: ['pcm16'], sampleRate: [...BROWSER_RATES], channels: [1] }, 'pcm16 mono'),
   outputs: {},
   create(_cfg, ctx) {
     return ({ audio, responses }) => {

@@ -1,7 +1,23 @@
-import type { AudioFrame, NodeContext, ResponseDoneFrame } from '@beluga-voice/core';
+import type { AudioCaps, AudioFrame, NodeContext, ResponseDoneFrame } from '@beluga-voice/core';
 import { type Observable, Subscription } from 'rxjs';
 import { boundCall } from './bound-call.js';
 import type { CallProtocol } from './call-connection.js';
+
+/** The inputs of a transport sink: the agent's audio in the caller's format, and its response ends. */
+export function sinkInputs(caps: AudioCaps, format: string) {
+  return {
+    audio: {
+      kinds: ['audio'],
+      summary: `Agent audio (${format}), tagged with its responseId`,
+      caps,
+      required: true,
+    },
+    responses: {
+      kinds: ['response-done'],
+      summary: "Optional: the provider's response-done frames, so each turn's final playout is reported",
+    },
+  } as const;
+}
 
 /**
  * What both transport sinks do: send the agent's audio to the caller, report the caller's played

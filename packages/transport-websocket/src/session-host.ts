@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type BusEvent, type RunningPipeline, redact } from '@beluga-voice/core';
-import { CALL_SERVICE, type CallConnection, type CallProtocol } from './call-connection.js';
+import { CALL_SERVICE, type CallProtocol } from './call-connection.js';
 import { CLOSE } from './connection-limits.js';
 import type { ServedPipeline } from './served-pipeline.js';
 import type { ServerMetrics } from './server-metrics.js';
-
-/** A call as the host drives it: the connection plus its end. */
-export interface LiveCall extends CallConnection {
-  /** Resolves with the close reason once the socket has closed. */
-  readonly ended: Promise<string>;
-  readonly dropped: number;
-  close(code: number, reason: string): void;
-}
+import type { SocketCall } from './socket-call.js';
 
 export interface SessionHostOptions {
   readonly maxSessions: number;
@@ -23,7 +16,7 @@ export interface SessionHostOptions {
 
 interface LiveSession {
   readonly id: string;
-  readonly call: LiveCall;
+  readonly call: SocketCall;
   running?: RunningPipeline;
   turns: number;
   bargeIns: number;
@@ -73,7 +66,7 @@ export class SessionHost {
   }
 
   /** Runs a session on the reserved slot until the call or its pipeline ends. */
-  run(call: LiveCall, parameters: Promise<Readonly<Record<string, string>>>): Promise<void> {
+  run(call: SocketCall, parameters: Promise<Readonly<Record<string, string>>>): Promise<void> {
     this.reserved = Math.max(0, this.reserved - 1);
     const id = call.id;
     let finish!: () => void;

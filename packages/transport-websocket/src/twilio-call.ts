@@ -1,11 +1,9 @@
 import type { AudioFrame } from '@beluga-voice/core';
 import { Subject } from 'rxjs';
 import type { WebSocket } from 'ws';
-import type { CallConnection, Playout } from './call-connection.js';
+import type { Playout } from './call-connection.js';
 import { CLOSE, type ConnectionLimits } from './connection-limits.js';
-import { InboundAudio } from './inbound-audio.js';
-import { PlayoutTracker } from './playout-tracker.js';
-import { SocketChannel } from './socket-channel.js';
+import { SocketCall } from './socket-call.js';
 import { TWILIO_FORMAT } from './twilio-format.js';
 import { decodeBase64, parseTwilioMessage, type TwilioStart } from './twilio-messages.js';
 
@@ -29,16 +27,11 @@ interface PendingMark {
  * plays them give the played position. A clear drops the marks still pending: Twilio echoes them
  * at once, and they mean "flushed", not "played".
  */
-export class TwilioCall implements CallConnection {
+export class TwilioCall extends SocketCall {
   readonly protocol = 'twilio' as const;
   readonly outputFormat = TWILIO_FORMAT;
   readonly started: Promise<TwilioCallInfo>;
-  readonly ended: Promise<string>;
   readonly dtmf$ = new Subject<string>();
-  private readonly inbound = new InboundAudio();
-  private readonly playouts = new Subject<Playout>();
-  private readonly tracker = new PlayoutTracker((p) => this.playouts.next(p));
-  private readonly channel: SocketChannel;
   private readonly marks = new Map<string, PendingMark>();
   private streamSid: string | undefined;
   private markCount = 0;
@@ -47,32 +40,14 @@ export class TwilioCall implements CallConnection {
   private receivedSamples = 0;
   private resolveStarted!: (info: TwilioCallInfo) => void;
   private rejectStarted!: (error: Error) => void;
-  private resolveEnded!: (reason: string) => void;
 
-  readonly audio$ = this.inbound.audio$;
-  readonly playout$ = this.playouts.asObservable();
-
-  constructor(
-    readonly id: string,
-    ws: WebSocket,
-    limits: ConnectionLimits,
-  ) {
+  constructor(id: string, ws: WebSocket, limits: ConnectionLimits) {
+    super(id, ws, limits);
     this.started = new Promise((resolve, reject) => {
       this.resolveStarted = resolve;
       this.rejectStarted = reject;
     });
     this.started.catch(() => undefined);
-    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-    this.channel = new SocketChannel(ws, limits, {
-      text: (text) => this.onText(text),
-      binary: () => this.fail(CLOSE.unsupported, 'binary message: Twilio Media Streams sends JSON text'),
-      closed: (code, reason) => this.onClosed(code, reason),
-    });
-  }
-
-  /** Audio frames and messages dropped (caller not reading, or audio before the pipeline listened). */
-  get dropped(): number {
-    return this.channel.dropped + this.inbound.dropped;
   }
 
   play(frame: AudioFrame): void {
@@ -105,11 +80,6 @@ export class TwilioCall implements CallConnection {
 
   notify(): void {}
 
-  /** Ends the call from our side (pipeline over, drain, failure). */
-  close(code: number, reason: string): void {
-    this.channel.close(code, reason);
-  }
-
   private sendMark(): void {
     if (!this.lastSent || this.streamSid === undefined) return;
     const name = `m${++this.markCount}`;
@@ -118,7 +88,11 @@ export class TwilioCall implements CallConnection {
     this.channel.send(`{"event":"mark","streamSid":${JSON.stringify(this.streamSid)},"mark":{"name":"${name}"}}`);
   }
 
-  private onText(text: string): void {
+  protected onBinary(): void {
+    this.fail(CLOSE.unsupported, 'binary message: Twilio Media Streams sends JSON text');
+  }
+
+  protected onText(text: string): void {
     const message = parseTwilioMessage(text);
     if ('error' in message) {
       this.fail(CLOSE.invalidPayload, message.error);
@@ -196,11 +170,8 @@ export class TwilioCall implements CallConnection {
     this.channel.close(code, reason);
   }
 
-  private onClosed(code: number, reason: string): void {
-    this.inbound.end();
+  protected override onClosed(code: number, reason: string): void {
     this.rejectStarted(new Error(`closed before the start event (${code}${reason ? ` ${reason}` : ''})`));
-    this.playouts.complete();
     this.dtmf$.complete();
-    this.resolveEnded(reason || `closed (${code})`);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonObject } from './json-message.js';
 
 /**
  * Twilio Media Streams, bidirectional (`<Connect><Stream>`): the messages Twilio sends. Fields
@@ -36,15 +37,10 @@ const EVENTS = ['connected', 'start', 'media', 'mark', 'dtmf', 'stop'];
 
 /** Reads one text message from Twilio; the error says what is wrong, for the close reason. */
 export function parseTwilioMessage(text: string): TwilioInbound | { readonly error: string } {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return { error: `malformed message: not JSON (${text.length} chars)` };
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { error: 'malformed message: not a JSON object' };
-  const event = (message as { event?: unknown }).event;
+  const parsed = parseJsonObject(text);
+  if ('error' in parsed) return parsed;
+  const message = parsed.value;
+  const event = message.event;
   if (event === 'media') {
     const media = (message as { media?: { payload?: unknown; track?: unknown } }).media;
     if (typeof media?.payload !== 'string') return { error: 'malformed media event: media.payload is not a string' };
@@ -52,12 +48,12 @@ export function parseTwilioMessage(text: string): TwilioInbound | { readonly err
   }
   if (typeof event !== 'string' || !(event in SCHEMAS))
     return { error: `unknown event ${JSON.stringify(event)} (expected one of ${EVENTS.join(', ')})` };
-  const parsed = SCHEMAS[event as keyof typeof SCHEMAS].safeParse(message);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const checked = SCHEMAS[event as keyof typeof SCHEMAS].safeParse(message);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
     return { error: `malformed ${event} event: ${issue?.path.join('.') || 'message'}: ${issue?.message}` };
   }
-  return parsed.data as TwilioInbound;
+  return checked.data as TwilioInbound;
 }
 
 /** Decodes a base64 payload strictly: Node's decoder skips bad characters silently. */
