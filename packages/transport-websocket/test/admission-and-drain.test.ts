@@ -49,13 +49,24 @@ describe('beluga serve admission control', () => {
   }, 30_000);
 });
 
+/** `beluga serve twilio-echo.yaml` with one Twilio call live (one turn, then `tailMs` of silence). */
+async function serveWithLiveCall(drainTimeoutS: number, tailMs: number) {
+  const serve = await startServe([twilioEcho, '--drain-timeout', String(drainTimeoutS)]);
+  const url = `${serve.url.replace('http', 'ws')}/twilio`;
+  const call = simulateTwilioCall({ url, audio: oneTurn(), tailMs });
+  try {
+    await expect.poll(async () => (await getJson(`${serve.url}/readyz`)).body.activeSessions).toBe(1);
+  } catch (error) {
+    serve.kill('SIGKILL');
+    throw error;
+  }
+  return { serve, url, call };
+}
+
 describe('beluga serve graceful drain', () => {
   it('on SIGTERM stops admitting (readyz 503), lets the live call finish its turn, then exits 0', async () => {
-    const serve = await startServe([twilioEcho, '--drain-timeout', '20']);
-    const url = `${serve.url.replace('http', 'ws')}/twilio`;
+    const { serve, url, call } = await serveWithLiveCall(20, 3000);
     try {
-      const call = simulateTwilioCall({ url, audio: oneTurn(), tailMs: 3000 });
-      await expect.poll(async () => (await getJson(`${serve.url}/readyz`)).body.activeSessions).toBe(1);
       serve.kill('SIGTERM');
       await expect.poll(async () => (await getJson(`${serve.url}/readyz`)).status).toBe(503);
       expect((await getJson(`${serve.url}/readyz`)).body).toMatchObject({
@@ -79,11 +90,8 @@ describe('beluga serve graceful drain', () => {
   }, 30_000);
 
   it('ends the sessions still live at --drain-timeout cleanly, and exits 0', async () => {
-    const serve = await startServe([twilioEcho, '--drain-timeout', '1']);
-    const url = `${serve.url.replace('http', 'ws')}/twilio`;
+    const { serve, call } = await serveWithLiveCall(1, 20_000);
     try {
-      const call = simulateTwilioCall({ url, audio: oneTurn(), tailMs: 20_000 });
-      await expect.poll(async () => (await getJson(`${serve.url}/readyz`)).body.activeSessions).toBe(1);
       const signalledAt = performance.now();
       serve.kill('SIGTERM');
       const report = await call;
@@ -98,11 +106,8 @@ describe('beluga serve graceful drain', () => {
   }, 30_000);
 
   it('a second signal ends every session at once (1001) and exits 130', async () => {
-    const serve = await startServe([twilioEcho, '--drain-timeout', '30']);
-    const url = `${serve.url.replace('http', 'ws')}/twilio`;
+    const { serve, call } = await serveWithLiveCall(30, 20_000);
     try {
-      const call = simulateTwilioCall({ url, audio: oneTurn(), tailMs: 20_000 });
-      await expect.poll(async () => (await getJson(`${serve.url}/readyz`)).body.activeSessions).toBe(1);
       serve.kill('SIGTERM');
       await expect.poll(async () => (await getJson(`${serve.url}/readyz`)).status).toBe(503);
       serve.kill('SIGTERM');
