@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const packages = ['core', 'nodes-audio', 'nodes-tools', 'provider-openai-realtime'];
+const packages = ['core', 'nodes-audio', 'nodes-tools', 'provider-openai-realtime', 'transport-websocket'];
 const work = mkdtempSync(join(tmpdir(), 'beluga-pack-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,7 +27,13 @@ describe('every package installs from its tarball with plain npm, outside the wo
     // Install scripts stay off: onnxruntime-node's would try to download CUDA files.
     run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs], app);
     const installed = readdirSync(join(app, 'node_modules', '@beluga-voice')).sort();
-    expect(installed).toEqual(['core', 'nodes-audio', 'nodes-tools', 'provider-openai-realtime']);
+    expect(installed).toEqual([
+      'core',
+      'nodes-audio',
+      'nodes-tools',
+      'provider-openai-realtime',
+      'transport-websocket',
+    ]);
 
     const nodes = JSON.parse(run('npx', ['--no-install', 'beluga', 'nodes', '--json'], app)) as Array<{ type: string }>;
     const types = nodes.map((n) => n.type);
@@ -38,9 +44,15 @@ describe('every package installs from its tarball with plain npm, outside the wo
       'provider.echo',
       'provider.openai-realtime',
       'tools.router',
+      'transport.twilio-in',
     ]) {
       expect(types).toContain(t);
     }
+
+    // `beluga serve` is found in the installed transport package (here it gets as far as reading the file).
+    const serve = spawnSync('npx', ['--no-install', 'beluga', 'serve', 'missing.yaml'], { cwd: app, encoding: 'utf8' });
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toContain('missing.yaml: cannot read the pipeline');
 
     copyFileSync(join(root, 'fixtures/audio/single-utterance-16k.wav'), join(app, 'input.wav'));
     writeFileSync(
