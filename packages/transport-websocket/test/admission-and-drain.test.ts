@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { g711Decode } from '@beluga-voice/nodes-audio';
 import { simulateTwilioCall } from '@beluga-voice/transport-websocket/testing';
 import { describe, expect, it } from 'vitest';
-import { fixtureSamples } from './support/fixtures.js';
+import { fixtureSamples, voicedMs } from './support/fixtures.js';
 import { examples, startServe } from './support/serve-process.js';
 import { connect, getJson, isOpen, type OpenClient } from './support/ws-client.js';
 
@@ -117,6 +120,47 @@ describe('beluga serve graceful drain', () => {
       expect(await serve.exited).toBe(130);
     } finally {
       serve.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('a session stopped at the drain timeout leaves its recording complete, named by its call parameter', async () => {
+    const recordings = mkdtempSync(join(tmpdir(), 'beluga-recordings-'));
+    const serve = await startServe(
+      [join(import.meta.dirname, 'fixtures/twilio-recorded.yaml'), '--drain-timeout', '1'],
+      { RECORDINGS: recordings },
+    );
+    try {
+      const url = `${serve.url.replace('http', 'ws')}/twilio`;
+      const call = simulateTwilioCall({
+        url,
+        audio: oneTurn(),
+        tailMs: 20_000,
+        customParameters: { callId: 'abc123' },
+      });
+      // Into the reply (it starts about 3.4 s in), then shut down.
+      await new Promise((r) => setTimeout(r, 5000));
+      serve.kill('SIGTERM');
+      expect((await call).closeReason).toBe('session ended');
+      expect(await serve.exited).toBe(0);
+
+      const wav = readFileSync(join(recordings, 'call-abc123.wav'));
+      expect(wav.toString('latin1', 0, 4)).toBe('RIFF');
+      expect(wav.readUInt32LE(4)).toBe(wav.length - 8);
+      expect(wav.readUInt16LE(22)).toBe(2);
+      expect(wav.readUInt32LE(24)).toBe(8000);
+      const dataBytes = wav.readUInt32LE(40);
+      expect(dataBytes).toBe(wav.length - 44);
+      const stereo = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + 44 + dataBytes));
+      const user = stereo.filter((_, i) => i % 2 === 0);
+      const agent = stereo.filter((_, i) => i % 2 === 1);
+      expect(user.length / 8000).toBeGreaterThan(4.5);
+      const spoken = voicedMs(g711Decode('mulaw', oneTurn()), 8000);
+      expect(voicedMs(user, 8000)).toBeGreaterThanOrEqual(spoken - 100);
+      // The echo had started playing when the drain stopped the session.
+      expect(voicedMs(agent, 8000)).toBeGreaterThan(200);
+    } finally {
+      serve.kill('SIGKILL');
+      rmSync(recordings, { recursive: true, force: true });
     }
   }, 30_000);
 });

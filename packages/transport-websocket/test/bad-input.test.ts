@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { simulateTwilioCall } from '@beluga-voice/transport-websocket/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSamples } from './support/fixtures.js';
 import { examples, type ServeProcess, startServe } from './support/serve-process.js';
@@ -94,6 +95,22 @@ describe('beluga serve against bad input', () => {
     const closed = await closeAfter(JSON.stringify(START), ...Array.from({ length: 400 }, () => media));
     expect(closed).toEqual({ code: 1008, reason: 'more than 200 messages a second' });
   });
+
+  it("one session's failure never touches another: a live call keeps its turn while others are closed for bad input", async () => {
+    const turn = fixtureSamples('two-turns-8k-mulaw.wav').subarray(0, 3.5 * 8000);
+    const live = simulateTwilioCall({ url: twilio, audio: turn, tailMs: 3000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const closes = await Promise.all([
+      closeAfter('not json'),
+      closeAfter(Buffer.from([1, 2, 3])),
+      closeAfter(JSON.stringify({ event: 'media', media: { payload: '' } })),
+    ]);
+    expect(closes.map((c) => c.code)).toEqual([1007, 1003, 1008]);
+    const report = await live;
+    expect(report.closeCode).toBe(1000);
+    // Its turn (2.1 s of speech) came back whole.
+    expect(report.mediaReceived).toBeGreaterThan(2000 * 8);
+  }, 20_000);
 
   it('after all of it the process is alive and ready, and counts the failed sessions', async () => {
     expect(await getJson(`${serve.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
