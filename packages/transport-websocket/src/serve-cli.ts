@@ -76,6 +76,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   }
   const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
   const events = values.events ? createWriteStream(resolve(io.cwd, values.events)) : undefined;
+  events?.on('error', (error) => log(`--events ${values.events}: ${error.message} (events are no longer written)`));
   const token = values.token ?? io.env.BELUGA_TOKEN;
   const server = await BelugaServer.start(pipeline, {
     port,
@@ -123,7 +124,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   await finished;
   signals.off('SIGINT', onSignal);
   signals.off('SIGTERM', onSignal);
-  await new Promise<void>((done) => (events ? events.end(() => done()) : done()));
+  await new Promise<void>((done) => (events && !events.errored ? events.end(() => done()) : done()));
   log('stopped');
   return code;
 }

@@ -89,8 +89,10 @@ export class BelugaServer {
   private async close(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Keep-alive connections (a balancer's health checks) would hold close() open.
     this.http.closeAllConnections();
+    await closed;
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
