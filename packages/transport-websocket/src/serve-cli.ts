@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '@beluga-voice/core';
+import { type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
 import { ServedPipeline } from './served-pipeline.js';
 import { BelugaServer, PATHS } from './server.js';
 import { twimlSnippet } from './twiml.js';
@@ -30,6 +31,8 @@ const OPTIONS = {
   'allow-origin': { type: 'string', multiple: true },
   'public-url': { type: 'string' },
   events: { type: 'string' },
+  'max-message-bytes': { type: 'string' },
+  'max-message-rate': { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -52,6 +55,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   let port: number;
   let maxSessions: number;
   let drainTimeoutMs: number;
+  let limits: Partial<ConnectionLimits>;
   try {
     const parsed = parse(args);
     values = parsed.values;
@@ -60,6 +64,22 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     port = integer('port', values.port, 8080, 0, 65535);
     maxSessions = integer('max-sessions', values['max-sessions'], 100, 1, 100_000);
     drainTimeoutMs = integer('drain-timeout', values['drain-timeout'], 30, 0, 86_400) * 1000;
+    limits = {
+      maxMessageBytes: integer(
+        'max-message-bytes',
+        values['max-message-bytes'],
+        DEFAULT_LIMITS.maxMessageBytes,
+        1024,
+        16 * 2 ** 20,
+      ),
+      maxMessagesPerSecond: integer(
+        'max-message-rate',
+        values['max-message-rate'],
+        DEFAULT_LIMITS.maxMessagesPerSecond,
+        1,
+        100_000,
+      ),
+    };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`beluga serve: ${error.message} (beluga --help for usage)\n`);
@@ -84,6 +104,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     maxSessions,
     ...(token ? { token } : {}),
     allowOrigins: values['allow-origin'] ?? [],
+    limits,
     log,
     ...(events
       ? { onEvent: (session, event) => events.write(`${redact(JSON.stringify({ session, ...event }))}\n`) }

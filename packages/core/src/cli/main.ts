@@ -28,7 +28,7 @@ usage:
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
   beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
-               [--allow-origin URL]... [--public-url URL] [--events FILE]
+               [--allow-origin URL]... [--public-url URL] [--events FILE] [--max-message-bytes N] [--max-message-rate N]
                                         serves the pipeline to live callers, one instance per connection: a browser
                                         page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics
                                         (needs @beluga-voice/transport-websocket); SIGTERM drains, a second one ends at once
