@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { redact } from '@beluga-voice/core';
+import { redact, registerSecret } from '@beluga-voice/core';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
 import { ServedPipeline } from './served-pipeline.js';
 import { BelugaServer, PATHS } from './server.js';
@@ -94,22 +94,30 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     io.stderr.write(`${(error as Error).message}\n`);
     return EXIT.invalid;
   }
+  const token = values.token ?? io.env.BELUGA_TOKEN;
+  if (token) registerSecret(token);
   const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
   const events = values.events ? createWriteStream(resolve(io.cwd, values.events)) : undefined;
   events?.on('error', (error) => log(`--events ${values.events}: ${error.message} (events are no longer written)`));
-  const token = values.token ?? io.env.BELUGA_TOKEN;
-  const server = await BelugaServer.start(pipeline, {
-    port,
-    host: values.host ?? '127.0.0.1',
-    maxSessions,
-    ...(token ? { token } : {}),
-    allowOrigins: values['allow-origin'] ?? [],
-    limits,
-    log,
-    ...(events
-      ? { onEvent: (session, event) => events.write(`${redact(JSON.stringify({ session, ...event }))}\n`) }
-      : {}),
-  });
+  let server: BelugaServer;
+  try {
+    server = await BelugaServer.start(pipeline, {
+      port,
+      host: values.host ?? '127.0.0.1',
+      maxSessions,
+      ...(token ? { token } : {}),
+      allowOrigins: values['allow-origin'] ?? [],
+      limits,
+      log,
+      ...(events
+        ? { onEvent: (session, event) => events.write(`${redact(JSON.stringify({ session, ...event }))}\n`) }
+        : {}),
+    });
+  } catch (error) {
+    log(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}`);
+    events?.end();
+    return EXIT.failed;
+  }
   let signalled = 0;
   let code: ExitCode = EXIT.ok;
   let done!: () => void;
