@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from '../packages/transport-websocket/node_modules/ws/wrapper.mjs';
 import { report } from './support.mjs';
 
-const STEPS = [25, 50, 100, 200, 300, 400, 500, 600];
+const STEPS = [25, 50, 100, 150, 200, 250, 300, 400, 500, 600];
 const LAG_LIMIT_MS = 10;
 const GOAL = 300;
 const CALL_MS = 8000;
