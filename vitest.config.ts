@@ -27,6 +27,12 @@ export default defineConfig({
       { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
       { find: /^@beluga-voice\/vad-silero\/nodes$/, replacement: src('vad-silero/src/nodes.ts') },
       { find: /^@beluga-voice\/vad-silero$/, replacement: src('vad-silero/src/index.ts') },
+      {
+        find: /^@beluga-voice\/transport-websocket\/testing$/,
+        replacement: src('transport-websocket/src/testing/index.ts'),
+      },
+      { find: /^@beluga-voice\/transport-websocket\/nodes$/, replacement: src('transport-websocket/src/nodes.ts') },
+      { find: /^@beluga-voice\/transport-websocket$/, replacement: src('transport-websocket/src/index.ts') },
     ],
   },
   test: {

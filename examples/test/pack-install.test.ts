@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -97,9 +97,15 @@ describe('every package installs from its tarball with plain npm, outside the wo
       'provider.echo',
       'provider.openai-realtime',
       'tools.router',
+      'transport.twilio-in',
     ]) {
       expect(types).toContain(t);
     }
+
+    // `beluga serve` is found in the installed transport package (here it gets as far as reading the file).
+    const serve = spawnSync('npx', ['--no-install', 'beluga', 'serve', 'missing.yaml'], { cwd: app, encoding: 'utf8' });
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toContain('missing.yaml: cannot read the pipeline');
 
     copyFileSync(join(root, 'fixtures/audio/single-utterance-16k.wav'), join(app, 'input.wav'));
     writeFileSync(

@@ -11,6 +11,7 @@ import {
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { type CliIo, type StopSignals, UsageError } from './io.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 import { COMMAND_USAGE, coreVersion, isCommand, USAGE } from './usage.js';
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals: number) {
@@ -93,6 +94,8 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
       };
       return mockOpenAiCommand(options, io, signals);
     }
+    case 'serve':
+      return serveCommand(args, io, signals);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -48,6 +48,16 @@ prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C.
   --protocol P        auto (default), ga or beta
   --script FILE.json  what the mock answers: replies, audio, latencies
 `,
+  serve: `usage: beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S]
+                    [--token T] [--allow-origin URL]... [--public-url URL] [--events FILE]
+                    [--max-message-bytes N] [--max-message-rate N]
+
+Serves the pipeline to live callers, one pipeline instance per connection (needs
+@beluga-voice/transport-websocket): the browser page at /, Twilio Media Streams at /twilio,
+/healthz, /readyz and /metrics (Prometheus). Prints "listening http://HOST:PORT" once ready.
+SIGTERM or Ctrl-C drains (readyz 503, live sessions finish within --drain-timeout), a second one
+ends at once.
+`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_USAGE;
@@ -70,6 +80,11 @@ usage:
                      [--protocol auto|ga|beta] [--script FILE.json]
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
+  beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
+               [--allow-origin URL]... [--public-url URL] [--events FILE] [--max-message-bytes N] [--max-message-rate N]
+                                        serves the pipeline to live callers, one instance per connection: a browser
+                                        page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics
+                                        (needs @beluga-voice/transport-websocket); SIGTERM drains, a second one ends at once
   beluga <command> --help               that command's usage
   beluga --version                      the version of @beluga-voice/core
 

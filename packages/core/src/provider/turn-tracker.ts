@@ -8,6 +8,8 @@ interface TurnRecord {
   readonly userSpeechEndAt?: number;
   firstAudioAt?: number;
   firstPlayoutAt?: number;
+  /** A node reported this response's playout (even at 0 ms): the turn waits for it to play out. */
+  playoutReported?: boolean;
   bargeInAt?: number;
   reactionMs?: number;
   playedMs: number;
@@ -87,6 +89,7 @@ export class TurnTracker {
     const turn = this.turns.get(responseId);
     if (!turn) return;
     turn.playedMs = playedMs;
+    turn.playoutReported = true;
     if (turn.firstPlayoutAt === undefined && playedMs > 0) {
       turn.firstPlayoutAt = at;
       if (turn.firstAudioAt !== undefined) this.record(turn, 'frameworkLatency', at - turn.firstAudioAt);
@@ -124,7 +127,7 @@ export class TurnTracker {
     const turn = this.turns.get(responseId);
     if (!turn) return;
     turn.status = status;
-    if (turn.firstPlayoutAt === undefined || turn.playoutFinal) this.finish(turn);
+    if (!turn.playoutReported || turn.playoutFinal) this.finish(turn);
   }
 
   private finish(turn: TurnRecord): void {

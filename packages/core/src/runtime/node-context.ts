@@ -18,6 +18,7 @@ export interface NodeContextDeps {
   readonly demand: Demand;
   readonly formats: NodeContext['formats'];
   readonly baseDir: string;
+  readonly services?: Readonly<Record<string, unknown>>;
   readonly linkedOffers: (key: string) => unknown[];
   readonly fail: (error: unknown) => void;
   /** The pipeline's stop deadline, once a stop is under way (default: never stopping). */
@@ -67,6 +68,7 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     demand: deps.demand,
     formats: deps.formats,
     baseDir: deps.baseDir,
+    services: deps.services ?? {},
     fail: (error) => deps.fail(error),
     onClose: (fn) => {
       closers.push(fn);

@@ -31,6 +31,8 @@ export interface NodeHarnessOptions {
   readonly linkedOffers?: Readonly<Record<string, readonly unknown[]>>;
   /** The pipeline's stop deadline as the node sees it (`ctx.stopDeadline()`); default: not stopping. */
   readonly stopDeadline?: () => number | undefined;
+  /** What the host lends the node (`ctx.services`), e.g. a fake connection for a transport node. */
+  readonly services?: Readonly<Record<string, unknown>>;
 }
 
 export interface NodeHarness {
@@ -83,6 +85,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
     demand,
     formats: { inputs: inputFormats, outputs: outputFormats },
     baseDir: options.baseDir ?? process.cwd(),
+    services: options.services ?? {},
     linkedOffers: (key) => [...(options.linkedOffers?.[key] ?? [])],
     fail: (error) => failures.push(error),
     ...(options.stopDeadline ? { stopDeadline: options.stopDeadline } : {}),
