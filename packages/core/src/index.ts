@@ -20,6 +20,7 @@ export { providerEcho } from './provider/nodes/echo-node.js';
 export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
 export { defineProviderNode, type ProviderNodeDefinition } from './provider/provider-node.js';
+export { argumentsFromSchema } from './provider/schema-arguments.js';
 export * from './provider/s2s.js';
 export {
   type CompiledScript,

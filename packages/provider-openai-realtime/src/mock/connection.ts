@@ -15,7 +15,7 @@ import {
   textOf,
   words,
 } from './items.js';
-import { argumentsFromSchema } from './schema-arguments.js';
+import { argumentsFromSchema } from '@beluga-voice/core';
 import { type MockReply, type MockScript, replyAudio, replyFor, userTranscriptFor } from './script.js';
 import {
   applyBetaUpdate,

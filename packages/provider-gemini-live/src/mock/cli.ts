@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { GeminiMockScript } from './script.js';
+import { type GeminiMockServer, startGeminiMockServer } from './server.js';
+
+/** What `beluga mock-gemini` passes once it has parsed its flags. */
+export interface GeminiMockCliOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly apiKey?: string;
+  /** A JSON file holding a `GeminiMockScript` (replies, pacing). */
+  readonly scriptFile?: string;
+}
+
+export interface GeminiMockCliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Stops the server; without it, SIGINT or SIGTERM does. */
+  readonly signal?: AbortSignal;
+  readonly onListening?: (server: GeminiMockServer) => void;
+}
+
+const USAGE = 'usage: beluga mock-gemini [--port N] [--host H] [--api-key KEY] [--script FILE.json]';
+const DEFAULT_PORT = 8766;
+
+/** `beluga mock-gemini`: starts the mock, prints `listening ws://127.0.0.1:N`, serves until stopped. */
+export async function runGeminiMockCli(options: GeminiMockCliOptions, io: GeminiMockCliIo): Promise<void> {
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got "${options.port}"\n${USAGE}`);
+  const script = options.scriptFile === undefined ? undefined : await readScriptFile(options.scriptFile);
+  const server = await startGeminiMockServer({
+    port,
+    host: options.host,
+    apiKey: options.apiKey,
+    ...(script ? { script } : {}),
+  });
+  io.out(`listening ${server.url}`);
+  if (options.apiKey === undefined) io.err('any API key is accepted (pass --api-key to enforce one)');
+  io.onListening?.(server);
+  await stopped(io.signal);
+  await server.close();
+}
+
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal) {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+      return;
+    }
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Reads a reply script; WAV paths in it resolve against the script's folder. */
+async function readScriptFile(path: string): Promise<GeminiMockScript> {
+  let script: GeminiMockScript;
+  try {
+    script = JSON.parse(await readFile(path, 'utf8')) as GeminiMockScript;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new Error(`--script ${path}: ${reason}\n${USAGE}`);
+  }
+  const replies = Array.isArray(script.replies)
+    ? script.replies.map((r) =>
+        r.audio && 'wav' in r.audio ? { ...r, audio: { wav: resolve(dirname(path), r.audio.wav) } } : r,
+      )
+    : undefined;
+  return { ...script, ...(replies ? { replies } : {}) };
+}

@@ -1,0 +1,638 @@
+import {
+  type AudioFrame,
+  audioDurationMs,
+  bytesToSamples,
+  type ConversationContext,
+  formatToString,
+  type HistoryItem,
+  type InterruptOptions,
+  type InterruptResult,
+  iterateObservable,
+  type Logger,
+  type ResponseStatus,
+  redact,
+  S2SError,
+  type S2SEvent,
+  type S2SSession,
+  sameFormat,
+  samplesToBytes,
+  type TokenUsage,
+  type ToolSpec,
+} from '@beluga-voice/core';
+import type { Span } from '@opentelemetry/api';
+import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith, timer } from 'rxjs';
+import type WebSocket from 'ws';
+import { GEMINI_INPUT_FORMAT, GEMINI_OUTPUT_FORMAT, type GeminiLiveConfig } from './config.js';
+import { openSocket } from './connection.js';
+import { asS2SError, outcomeOfClose, WHO } from './errors.js';
+import { ModelTurn, UserTranscript } from './model-turn.js';
+import { endSpan, type GeminiTelemetry } from './telemetry.js';
+import {
+  activityMessage,
+  audioMessage,
+  clientContentMessage,
+  historyTurns,
+  type SetupSettings,
+  setupMessage,
+  toolResponseMessage,
+} from './wire/client-messages.js';
+import { durationMs, type FunctionCall, parseServerMessage, pcmRate, type ServerMessage } from './wire/server-messages.js';
+
+type State = 'connecting' | 'open' | 'resuming' | 'closed';
+
+export interface SessionDeps {
+  /** Everything but the key, which the session keeps in a private field (never inspected or logged). */
+  readonly config: Omit<GeminiLiveConfig, 'apiKey'>;
+  readonly apiKey: string;
+  readonly context: ConversationContext;
+  readonly logger: Logger;
+  readonly telemetry: GeminiTelemetry;
+  readonly scheduler: SchedulerLike;
+  readonly signal?: AbortSignal;
+}
+
+interface ToolCall {
+  readonly name: string;
+  readonly span: Span;
+  answered: boolean;
+  cancelled: boolean;
+}
+
+interface SetupWaiter {
+  readonly resolve: () => void;
+  readonly reject: (error: S2SError) => void;
+}
+
+let sessionSeq = 0;
+
+/**
+ * One conversation with the Gemini Live API. Owns the socket (and its replacements: resumed with
+ * the latest `sessionResumptionUpdate` handle, or replayed as text when none is valid), and turns
+ * server messages into `S2SEvent`s. Gemini has no response ids: each model turn gets one here.
+ */
+export class GeminiLiveSession implements S2SSession {
+  readonly id = `gemini-${Date.now().toString(36)}-${++sessionSeq}`;
+  private readonly subject = new Subject<S2SEvent>();
+  readonly events$: Observable<S2SEvent> = defer(() =>
+    this.state === 'closed'
+      ? of<S2SEvent>({ type: 'closed', ...(this.closeReason ? { reason: this.closeReason } : {}) })
+      : this.subject.pipe(startWith<S2SEvent>({ type: 'session-started', sessionId: this.id })),
+  );
+  private closeReason: string | undefined;
+  readonly #apiKey: string;
+  private readonly deps: Omit<SessionDeps, 'apiKey'>;
+  private settings: Omit<SetupSettings, 'handle'>;
+  private state: State = 'connecting';
+  private socket: WebSocket | undefined;
+  private setupWaiter: SetupWaiter | undefined;
+  /** The latest resumption handle; a new socket resumes from it instead of replaying text. */
+  private handle: string | undefined;
+  private readonly log: HistoryItem[];
+  private turn: ModelTurn | undefined;
+  private readonly user = new UserTranscript();
+  private readonly toolCalls = new Map<string, ToolCall>();
+  private responseSeq = 0;
+  private outputPositionMs = 0;
+  private inputPositionMs = 0;
+  private discontNext = false;
+  private usage: TokenUsage | undefined;
+  private goAwayPending = false;
+  private goAwayTimer: Subscription | undefined;
+  private droppedAudioMs = 0;
+  private readonly delays = new Set<() => void>();
+  private closing: Promise<void> | undefined;
+
+  constructor({ apiKey, ...deps }: SessionDeps) {
+    this.#apiKey = apiKey;
+    this.deps = deps;
+    const { config, context } = deps;
+    this.log = [...(context.history ?? [])];
+    this.settings = {
+      model: config.model,
+      voice: context.voice ?? config.voice,
+      temperature: context.temperature ?? config.temperature,
+      instructions: context.systemPrompt ?? config.instructions,
+      tools: mergeTools(config.tools, context.tools ?? []),
+      turnDetection: config.turnDetection,
+      transcription: config.transcription,
+      contextWindowCompression: config.contextWindowCompression,
+    };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<S2SEvent> {
+    return iterateObservable(this.events$);
+  }
+
+  /** Connects and sets up (retrying dropped attempts, never refusals such as a bad key). */
+  async start(): Promise<void> {
+    this.deps.signal?.addEventListener('abort', this.onAbort, { once: true });
+    const span = this.deps.telemetry.startSpan();
+    const policy = this.deps.config.reconnect;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.establish();
+        break;
+      } catch (error) {
+        const e = asS2SError(error);
+        this.discardSocket();
+        if (e.fatal || attempt >= policy.maxAttempts || this.state === 'closed') {
+          endSpan(span, e.message);
+          this.state = 'closed';
+          this.deps.signal?.removeEventListener('abort', this.onAbort);
+          this.subject.complete();
+          throw e;
+        }
+        this.deps.logger.warn(`${e.message}; retrying`, { attempt: attempt + 1 });
+        await this.delay(backoff(policy, attempt + 1));
+      }
+    }
+    span.setAttribute('gemini_live.session_id', this.id);
+    span.end();
+    this.state = 'open';
+  }
+
+  sendAudio(frame: AudioFrame): void {
+    this.assertOpen();
+    if (!sameFormat(frame.format, GEMINI_INPUT_FORMAT)) {
+      throw new S2SError(
+        'invalid-input',
+        `${WHO}: audio must be ${formatToString(GEMINI_INPUT_FORMAT)}, got ${formatToString(frame.format)}; insert audio.resample with sampleRate 16000`,
+      );
+    }
+    const ms = audioDurationMs(frame);
+    this.inputPositionMs += ms;
+    if (this.state !== 'open') {
+      this.droppedAudioMs += ms;
+      return;
+    }
+    const bytes = samplesToBytes(frame.samples);
+    this.send(
+      audioMessage(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+        GEMINI_INPUT_FORMAT.sampleRate,
+      ),
+    );
+  }
+
+  sendText(text: string, options?: { respond?: boolean }): void {
+    this.assertOpen();
+    this.log.push({ type: 'message', role: 'user', text });
+    this.send(clientContentMessage([{ role: 'user', parts: [{ text }] }], options?.respond ?? true));
+  }
+
+  sendToolResult(result: { id: string; output: string; isError?: boolean }): void {
+    this.assertOpen();
+    const call = this.toolCalls.get(result.id);
+    if (!call) throw new S2SError('unknown-tool-call', `${WHO}: no tool call with id "${result.id}" in this session`);
+    if (call.answered) throw new S2SError('unknown-tool-call', `${WHO}: tool call "${result.id}" was already answered`);
+    call.answered = true;
+    if (call.cancelled) {
+      this.deps.logger.debug(`result of cancelled tool call ${result.id} not sent`);
+      return;
+    }
+    endSpan(call.span, result.isError ? 'tool reported an error' : undefined);
+    this.log.push({ type: 'tool-result', id: result.id, output: result.output });
+    this.send(toolResponseMessage(result.id, call.name, result.output, result.isError === true));
+  }
+
+  /** Manual turn detection: the local VAD's start is `activityStart` (which also stops the model). */
+  speechStarted(_atMs: number): void {
+    this.assertOpen();
+    if (this.settings.turnDetection.type === 'manual') this.send(activityMessage('start'));
+  }
+
+  /** Manual turn detection: `activityEnd` ends the user turn and the model answers. */
+  speechStopped(_atMs: number): void {
+    this.assertOpen();
+    if (this.settings.turnDetection.type === 'manual') this.send(activityMessage('end'));
+  }
+
+  /**
+   * Gemini has no truncate: the reply is cut here (its later audio dropped) and reported with the
+   * played position, but the model's context keeps the whole turn it generated.
+   */
+  interrupt(options?: InterruptOptions): InterruptResult | null {
+    const turn = this.turn;
+    if (this.state === 'closed' || !turn || turn.reported) return null;
+    const playedMs = Math.max(0, Math.min(options?.playedMs ?? turn.receivedMs, turn.receivedMs));
+    turn.dropping = true;
+    this.discontNext = true;
+    this.reportDone(turn, 'cancelled');
+    this.emit({ type: 'interrupted', responseId: turn.id, playedMs });
+    return { responseId: turn.id, playedMs };
+  }
+
+  /** Setup cannot change on a live socket: the session resumes on a new one with the new settings. */
+  async updateSession(update: { instructions?: string; tools?: readonly ToolSpec[] }): Promise<void> {
+    this.assertOpen();
+    this.settings = {
+      ...this.settings,
+      ...(update.instructions === undefined ? {} : { instructions: update.instructions }),
+      ...(update.tools === undefined ? {} : { tools: mergeTools(this.deps.config.tools, update.tools) }),
+    };
+    if (this.state === 'open') await this.resume('session update');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.finish(undefined);
+    return this.closing;
+  }
+
+  private readonly onAbort = () => void this.close();
+
+  // ---- connection -------------------------------------------------------------------------
+
+  private async establish(): Promise<void> {
+    const handle = this.handle;
+    await openSocket(
+      {
+        baseUrl: this.deps.config.baseUrl,
+        apiVersion: this.deps.config.apiVersion,
+        apiKey: this.#apiKey,
+        timeoutMs: this.deps.config.connectTimeoutMs,
+        scheduler: this.deps.scheduler,
+      },
+      (socket) => this.attach(socket),
+    );
+    if (this.state === 'closed') {
+      this.discardSocket();
+      throw new S2SError('closed', `${WHO}: session closed while connecting`);
+    }
+    const ready = this.waitForSetup();
+    this.send(setupMessage({ ...this.settings, ...(handle ? { handle } : {}) }));
+    await ready;
+    // A resumed session has its context on the server; a new one gets the conversation as text.
+    if (!handle && this.log.length > 0) this.send(clientContentMessage(historyTurns(this.log), false));
+  }
+
+  private waitForSetup(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const deadline = timer(this.deps.config.connectTimeoutMs, this.deps.scheduler).subscribe(() => {
+        this.setupWaiter = undefined;
+        reject(new S2SError('timeout', `${WHO}: no setupComplete within ${this.deps.config.connectTimeoutMs} ms`));
+      });
+      this.setupWaiter = {
+        resolve: () => {
+          deadline.unsubscribe();
+          resolve();
+        },
+        reject: (error) => {
+          deadline.unsubscribe();
+          reject(error);
+        },
+      };
+    });
+  }
+
+  private discardSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return;
+    socket.removeAllListeners();
+    socket.on('error', () => undefined);
+    socket.terminate();
+  }
+
+  private attach(socket: WebSocket): void {
+    this.socket = socket;
+    socket.on('message', (data) => {
+      if (this.socket === socket) this.onMessage(data.toString());
+    });
+    socket.on('error', (error) => this.deps.logger.debug(`socket error: ${redact(error.message)}`));
+    socket.on('close', (code, reason) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.onClose(code, reason.toString());
+    });
+  }
+
+  private onClose(code: number, reason: string): void {
+    const outcome = outcomeOfClose(code, reason);
+    const waiter = this.setupWaiter;
+    this.setupWaiter = undefined;
+    if (waiter) {
+      waiter.reject(outcome.error);
+      return;
+    }
+    if (this.state !== 'open') return;
+    if (outcome.kind === 'fatal') {
+      this.closing ??= this.finish(outcome.error);
+      return;
+    }
+    void this.resume(outcome.error);
+  }
+
+  /**
+   * Moves the conversation to a new socket: after a drop (`cause` is the error), on `goAway`, or
+   * for a new setup. The handle resumes it; a refused handle is dropped and the log replayed.
+   */
+  private async resume(cause: S2SError | string): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'resuming';
+    const lostAt = this.deps.scheduler.now();
+    const reason = typeof cause === 'string' ? cause : cause.message;
+    if (typeof cause !== 'string') this.emit({ type: 'error', error: cause });
+    this.goAwayPending = false;
+    this.goAwayTimer?.unsubscribe();
+    this.goAwayTimer = undefined;
+    this.finishTurn('incomplete');
+    const old = this.socket;
+    this.socket = undefined;
+    if (old) {
+      old.removeAllListeners();
+      old.on('error', () => undefined);
+      old.close(1000, 'resuming');
+    }
+    const policy = this.deps.config.reconnect;
+    for (let attempt = 1; attempt <= Math.max(1, policy.maxAttempts); attempt++) {
+      if (typeof cause !== 'string') await this.delay(backoff(policy, attempt));
+      if (this.state !== 'resuming') return;
+      const span = this.deps.telemetry.resumeSpan(this.handle ? 'handle' : 'replay', reason);
+      try {
+        await this.establish();
+        endSpan(span);
+      } catch (error) {
+        const e = asS2SError(error);
+        endSpan(span, e.message);
+        this.discardSocket();
+        if (this.state !== 'resuming') return;
+        if (this.handle && e.code === 'invalid-request') {
+          this.deps.logger.warn(`resumption handle refused (${e.message}); replaying the conversation as text`);
+          this.handle = undefined;
+          continue;
+        }
+        if (e.fatal) {
+          this.closing ??= this.finish(e);
+          return;
+        }
+        this.deps.logger.warn(`resumption attempt ${attempt} failed: ${e.message}`);
+        continue;
+      }
+      this.state = 'open';
+      if (this.droppedAudioMs > 0) {
+        this.deps.logger.warn(`${Math.round(this.droppedAudioMs)} ms of user audio dropped while resuming`);
+        this.droppedAudioMs = 0;
+      }
+      this.emit({ type: 'reconnected', gapMs: Math.round(this.deps.scheduler.now() - lostAt), attempt });
+      return;
+    }
+    this.closing ??= this.finish(
+      new S2SError('connection', `${WHO}: could not resume after ${policy.maxAttempts} attempts (${reason})`, {
+        fatal: true,
+      }),
+    );
+  }
+
+  private async finish(error: S2SError | undefined): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.deps.signal?.removeEventListener('abort', this.onAbort);
+    this.goAwayTimer?.unsubscribe();
+    for (const cancel of this.delays) cancel();
+    this.delays.clear();
+    const waiter = this.setupWaiter;
+    this.setupWaiter = undefined;
+    waiter?.reject(new S2SError('closed', `${WHO}: session closed`));
+    if (error) this.emit({ type: 'error', error });
+    this.finishTurn('cancelled');
+    for (const call of this.toolCalls.values()) if (!call.answered && !call.cancelled) endSpan(call.span, 'session closed');
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await closeSocket(socket);
+    this.closeReason = error?.message;
+    this.emit({ type: 'closed', ...(error ? { reason: error.message } : {}) });
+    this.subject.complete();
+  }
+
+  // ---- server messages ----------------------------------------------------------------------
+
+  private onMessage(text: string): void {
+    const parsed = parseServerMessage(text);
+    if (!parsed.ok) {
+      this.deps.logger.warn(`malformed server message ignored: ${redact(parsed.problem)}`);
+      return;
+    }
+    const message = parsed.message;
+    if (message.setupComplete) {
+      const waiter = this.setupWaiter;
+      this.setupWaiter = undefined;
+      waiter?.resolve();
+    }
+    const update = message.sessionResumptionUpdate;
+    if (update?.newHandle && update.resumable !== false) this.handle = update.newHandle;
+    if (message.usageMetadata) this.usage = toUsage(message.usageMetadata);
+    if (message.goAway) this.onGoAway(durationMs(message.goAway.timeLeft));
+    if (message.toolCall) this.onToolCall(message.toolCall.functionCalls ?? []);
+    if (message.toolCallCancellation) this.onToolCallCancellation(message.toolCallCancellation.ids ?? []);
+    if (message.serverContent) this.onServerContent(message.serverContent);
+  }
+
+  private onServerContent(content: NonNullable<ServerMessage['serverContent']>): void {
+    const heard = content.inputTranscription?.text;
+    if (heard) {
+      this.user.add(heard);
+      this.emit({ type: 'transcript', role: 'user', text: heard, final: false });
+    }
+    for (const part of content.modelTurn?.parts ?? []) {
+      if (part.inlineData?.data) this.onAudio(part.inlineData.data, part.inlineData.mimeType);
+    }
+    const said = content.outputTranscription?.text;
+    if (said) {
+      const turn = this.ensureTurn();
+      turn.transcript += said;
+      if (!turn.dropping)
+        this.emit({ type: 'transcript', role: 'assistant', text: said, final: false, responseId: turn.id });
+    }
+    if (content.interrupted) {
+      // The service heard the user over its reply and stopped it (barge-in by server VAD).
+      this.emit({ type: 'speech-start', timestamp: this.inputPositionMs });
+      this.finishTurn('cancelled');
+    }
+    if (content.turnComplete) {
+      this.finishTurn('completed');
+      if (this.goAwayPending) void this.resume('goAway');
+    }
+  }
+
+  private onAudio(base64: string, mimeType: string | undefined): void {
+    const rate = pcmRate(mimeType);
+    if (rate !== GEMINI_OUTPUT_FORMAT.sampleRate) {
+      this.deps.logger.warn(`model audio in ${mimeType ?? 'no MIME type'} ignored (expected audio/pcm;rate=24000)`);
+      return;
+    }
+    const turn = this.ensureTurn();
+    if (turn.dropping) return;
+    const bytes = Buffer.from(base64, 'base64');
+    const usable = bytes.subarray(0, bytes.byteLength - (bytes.byteLength % 2));
+    if (usable.byteLength === 0) return;
+    if (!turn.firstAudio) {
+      turn.firstAudio = true;
+      const ms = this.deps.scheduler.now() - turn.startedAt;
+      this.deps.telemetry.recordFirstAudio(ms);
+      turn.span.setAttribute('gemini_live.time_to_first_audio_ms', ms);
+    }
+    const frame: AudioFrame = {
+      kind: 'audio',
+      timestamp: this.outputPositionMs,
+      format: GEMINI_OUTPUT_FORMAT,
+      samples: bytesToSamples('pcm16', usable),
+      responseId: turn.id,
+      ...(this.discontNext ? { discont: true } : {}),
+    };
+    this.discontNext = false;
+    const ms = audioDurationMs(frame);
+    this.outputPositionMs += ms;
+    turn.receivedMs += ms;
+    this.emit({ type: 'audio', responseId: turn.id, frame });
+  }
+
+  private onToolCall(calls: readonly FunctionCall[]): void {
+    const turn = this.ensureTurn();
+    for (const call of calls) {
+      if (!call.id || !call.name) {
+        this.deps.logger.warn(`function call without ${call.id ? 'a name' : 'an id'} ignored`);
+        continue;
+      }
+      if (this.toolCalls.has(call.id)) continue;
+      const args = JSON.stringify(call.args ?? {});
+      this.toolCalls.set(call.id, {
+        name: call.name,
+        span: this.deps.telemetry.toolSpan(call.id, call.name),
+        answered: false,
+        cancelled: false,
+      });
+      this.log.push({ type: 'tool-call', id: call.id, name: call.name, arguments: args });
+      this.emit({ type: 'tool-call', id: call.id, name: call.name, arguments: args, responseId: turn.id });
+    }
+    // The model waits for the results: this response is over, the next one carries the answer.
+    this.finishTurn('completed');
+  }
+
+  private onToolCallCancellation(ids: readonly string[]): void {
+    for (const id of ids) {
+      const call = this.toolCalls.get(id);
+      if (!call || call.answered || call.cancelled) continue;
+      call.cancelled = true;
+      endSpan(call.span, 'cancelled by the server');
+      this.deps.logger.info(`tool call ${id} (${call.name}) cancelled by the server; its result will not be sent`);
+    }
+  }
+
+  /** Resumes at once when idle, else after the current turn, and at the latest before the deadline. */
+  private onGoAway(timeLeftMs: number | undefined): void {
+    this.deps.logger.info(`goAway: the server closes this socket in ${timeLeftMs ?? '?'} ms; resuming`);
+    if (!this.turn) {
+      void this.resume('goAway');
+      return;
+    }
+    this.goAwayPending = true;
+    const margin = Math.max(0, (timeLeftMs ?? 1000) - 500);
+    this.goAwayTimer ??= timer(margin, this.deps.scheduler).subscribe(() => void this.resume('goAway'));
+  }
+
+  // ---- turns ---------------------------------------------------------------------------------
+
+  private ensureTurn(): ModelTurn {
+    if (this.turn) return this.turn;
+    const heard = this.user.take();
+    if (heard) {
+      this.log.push({ type: 'message', role: 'user', text: heard });
+      this.emit({ type: 'transcript', role: 'user', text: heard, final: true });
+    }
+    const id = `resp_${this.id}_${++this.responseSeq}`;
+    this.turn = new ModelTurn(id, this.deps.telemetry.responseSpan(id), this.deps.scheduler.now());
+    this.usage = undefined;
+    this.emit({ type: 'response-start', responseId: id });
+    return this.turn;
+  }
+
+  private finishTurn(status: ResponseStatus): void {
+    const turn = this.turn;
+    this.turn = undefined;
+    if (!turn) return;
+    // The service keeps the whole turn in its context, interrupted or not: so does the replay log.
+    if (turn.transcript) this.log.push({ type: 'message', role: 'assistant', text: turn.transcript });
+    if (turn.reported) return;
+    if (turn.transcript && !turn.dropping)
+      this.emit({ type: 'transcript', role: 'assistant', text: turn.transcript, final: true, responseId: turn.id });
+    this.reportDone(turn, status);
+  }
+
+  private reportDone(turn: ModelTurn, status: ResponseStatus): void {
+    turn.reported = true;
+    const usage = this.usage;
+    if (usage) {
+      this.deps.telemetry.recordUsage(usage);
+      turn.span.setAttributes({ 'gemini_live.input_tokens': usage.inputTokens, 'gemini_live.output_tokens': usage.outputTokens });
+    }
+    turn.span.setAttribute('gemini_live.status', status);
+    endSpan(turn.span, status === 'failed' ? 'failed' : undefined);
+    this.emit({ type: 'response-done', responseId: turn.id, status, ...(usage ? { usage } : {}) });
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------
+
+  private send(message: Record<string, unknown>): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== socket.OPEN) {
+      this.deps.logger.debug(`${Object.keys(message)[0]} not sent: no open socket`);
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  }
+
+  private assertOpen(): void {
+    if (this.state === 'closed') throw new S2SError('closed', `${WHO}: session is closed`);
+  }
+
+  private emit(event: S2SEvent): void {
+    this.subject.next(event);
+  }
+
+  /** Waits on the scheduler; `close()` cuts every wait short so that no timer outlives the session. */
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wait = timer(ms, this.deps.scheduler).subscribe(() => {
+        this.delays.delete(cancel);
+        resolve();
+      });
+      const cancel = () => {
+        wait.unsubscribe();
+        resolve();
+      };
+      this.delays.add(cancel);
+    });
+  }
+}
+
+function backoff(policy: GeminiLiveConfig['reconnect'], attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+}
+
+function toUsage(meta: NonNullable<ServerMessage['usageMetadata']>): TokenUsage {
+  const inputTokens = meta.promptTokenCount ?? 0;
+  const outputTokens = meta.responseTokenCount ?? 0;
+  return { inputTokens, outputTokens, totalTokens: meta.totalTokenCount ?? inputTokens + outputTokens };
+}
+
+/** Config tools first; a context tool with the same name replaces it. */
+function mergeTools(config: readonly ToolSpec[], extra: readonly ToolSpec[]): ToolSpec[] {
+  const byName = new Map<string, ToolSpec>();
+  for (const tool of [...config, ...extra]) byName.set(tool.name, tool);
+  return [...byName.values()];
+}
+
+function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const guard = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, 1000);
+    socket.once('close', () => {
+      clearTimeout(guard);
+      resolve();
+    });
+    socket.close(1000, 'OK');
+  });
+}
