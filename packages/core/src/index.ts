@@ -19,7 +19,18 @@ export { iterateObservable } from './provider/event-iterator.js';
 export { providerEcho } from './provider/nodes/echo-node.js';
 export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
-export { defineProviderNode, type ProviderNodeDefinition } from './provider/provider-node.js';
+export {
+  FAILOVER,
+  type FailoverEntry,
+  type FailoverOptions,
+  FailoverProvider,
+  type FailoverSwitch,
+  failoverWorthy,
+} from './provider/failover/failover-provider.js';
+export { providerFailover } from './provider/failover/failover-node.js';
+export { FailoverSession } from './provider/failover/failover-session.js';
+export { PcmRateConverter } from './provider/failover/pcm-rate-converter.js';
+export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf } from './provider/provider-node.js';
 export { argumentsFromSchema } from './provider/schema-arguments.js';
 export * from './provider/s2s.js';
 export {

@@ -140,4 +140,9 @@ export interface S2SProvider {
   readonly name: string;
   readonly capabilities: S2SCapabilities;
   startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession>;
+  /**
+   * Whether an error of this provider's sessions should make `provider.failover` move to the next
+   * provider. Without it: fatal errors, auth, rate limits and server errors do.
+   */
+  shouldFailover?(error: S2SError): boolean;
 }
