@@ -26,6 +26,8 @@ export interface GeminiMockServer {
   readonly received: readonly Record<string, unknown>[];
   /** Connections accepted so far (including closed ones), in order. */
   readonly connections: readonly GeminiMockConnection[];
+  /** Sockets accepted so far, refused keys included. */
+  readonly connectionCount: number;
   readonly openConnections: number;
   setScript(script: GeminiMockScript): void;
   /** Applies a fault to every open connection. */
@@ -48,6 +50,7 @@ export async function startGeminiMockServer(options: GeminiMockServerOptions = {
   const handles = new Map<string, ResumableState>();
   const sockets = new Set<import('ws').WebSocket>();
   let script: GeminiMockScript = options.script ?? {};
+  let connectionCount = 0;
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // The SDK joins its base URL (which ends in "/") and "/ws/…": collapse the doubled slash
@@ -60,6 +63,7 @@ export async function startGeminiMockServer(options: GeminiMockServerOptions = {
     }
     const key = url.searchParams.get('key') ?? req.headers['x-goog-api-key'];
     wss.handleUpgrade(req, socket, head, (ws) => {
+      connectionCount++;
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       if (!key || (options.apiKey !== undefined && key !== options.apiKey)) {
@@ -93,6 +97,9 @@ export async function startGeminiMockServer(options: GeminiMockServerOptions = {
     port,
     received,
     connections,
+    get connectionCount() {
+      return connectionCount;
+    },
     get openConnections() {
       return sockets.size;
     },
