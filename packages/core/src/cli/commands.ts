@@ -105,7 +105,7 @@ export async function mockOpenAiCommand(options: MockOptions, io: CliIo, signals
   }
 }
 
-function resolveFrom(bases: readonly string[], specifier: string): string | undefined {
+export function resolveFrom(bases: readonly string[], specifier: string): string | undefined {
   for (const base of bases) {
     try {
       return createRequire(base).resolve(specifier);

@@ -8,6 +8,7 @@ import {
   validateCommand,
 } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { mockGeminiCommand } from './mock-gemini.js';
 import { type CliIo, type StopSignals, UsageError } from './io.js';
 import { runCommand } from './run.js';
 
@@ -26,6 +27,9 @@ usage:
   beluga mock-openai [--port N] [--host H] [--api-key K] [--tls] [--protocol auto|ga|beta] [--script FILE.json]
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
+  beluga mock-gemini [--port N] [--host H] [--api-key K] [--script FILE.json]
+                                        the Gemini Live mock server (needs @beluga-voice/provider-gemini-live);
+                                        prints "listening ws://127.0.0.1:N" and serves until Ctrl-C
 
 exit codes:
   0    success (run: the pipeline ended, or drained after Ctrl-C)
@@ -106,6 +110,23 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
         scriptFile: values.script as string | undefined,
       };
       return mockOpenAiCommand(options, io, signals);
+    }
+    case 'mock-gemini': {
+      const { values } = parse(
+        args,
+        { port: { type: 'string' }, host: { type: 'string' }, 'api-key': { type: 'string' }, script: { type: 'string' } },
+        0,
+      );
+      return mockGeminiCommand(
+        {
+          port: portNumber(values.port),
+          host: values.host as string | undefined,
+          apiKey: values['api-key'] as string | undefined,
+          scriptFile: values.script as string | undefined,
+        },
+        io,
+        signals,
+      );
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
