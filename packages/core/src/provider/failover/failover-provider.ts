@@ -84,37 +84,57 @@ export class FailoverProvider implements S2SProvider {
     };
   }
 
+  /** A provider that would not open: reported as a switch to the one that did (or to none). */
+  private report(
+    failure: { name: string; error: unknown; at: number },
+    to: string | undefined,
+    onSwitch: (report: FailoverSwitch) => void,
+  ): void {
+    const error = failure.error;
+    onSwitch({
+      from: failure.name,
+      ...(to ? { to } : {}),
+      reason: error instanceof Error ? error.message : String(error),
+      code: error instanceof S2SError ? error.code : 'connection',
+      bufferedMs: 0,
+      replayedMs: 0,
+      droppedMs: 0,
+      gapMs: this.scheduler.now() - failure.at,
+    });
+  }
+
   async startSession(context: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
     const tracer = options.tracer ?? trace.getTracer('@beluga-voice/core');
     const switches = (options.meter ?? metrics.getMeter('@beluga-voice/core')).createCounter('provider.failover.switches', {
       description: 'Switches from a failed provider to the next',
     });
+    const onSwitch = (report: FailoverSwitch) => {
+      switches.add(1, { from: report.from, to: report.to ?? 'none', code: report.code });
+      const span = tracer.startSpan('provider.failover.switch', {
+        attributes: {
+          'failover.from': report.from,
+          'failover.to': report.to ?? 'none',
+          'failover.reason': report.code,
+          'failover.buffered_ms': Math.round(report.bufferedMs),
+          'failover.replayed_ms': Math.round(report.replayedMs),
+          'failover.dropped_ms': Math.round(report.droppedMs),
+          'failover.gap_ms': Math.round(report.gapMs),
+        },
+      });
+      if (!report.to) span.setStatus({ code: SpanStatusCode.ERROR, message: report.reason });
+      span.end();
+      this.options.onSwitch?.(report);
+    };
     const session = new FailoverSession({
       context,
       input: this.options.input ?? PCM24K,
       output: this.options.output ?? PCM24K,
       bufferMs: this.options.bufferMs ?? 5000,
       now: () => this.scheduler.now(),
-      open: (history, exclude) => this.open({ ...context, history }, options, exclude),
+      open: (history, exclude) => this.open({ ...context, history }, options, exclude, onSwitch),
       shouldSwitch: (index, error) => this.providers[index]?.shouldFailover?.(error) ?? failoverWorthy(error),
       failed: (index, error) => this.breaker.trip(index, error.message),
-      onSwitch: (report) => {
-        switches.add(1, { from: report.from, to: report.to ?? 'none', code: report.code });
-        const span = tracer.startSpan('provider.failover.switch', {
-          attributes: {
-            'failover.from': report.from,
-            'failover.to': report.to ?? 'none',
-            'failover.reason': report.code,
-            'failover.buffered_ms': Math.round(report.bufferedMs),
-            'failover.replayed_ms': Math.round(report.replayedMs),
-            'failover.dropped_ms': Math.round(report.droppedMs),
-            'failover.gap_ms': Math.round(report.gapMs),
-          },
-        });
-        if (!report.to) span.setStatus({ code: SpanStatusCode.ERROR, message: report.reason });
-        span.end();
-        this.options.onSwitch?.(report);
-      },
+      onSwitch,
     });
     await session.start();
     return session;
@@ -125,8 +145,10 @@ export class FailoverProvider implements S2SProvider {
     context: ConversationContext,
     options: StartSessionOptions,
     exclude: number | undefined,
+    onSwitch: (report: FailoverSwitch) => void,
   ): Promise<OpenedProvider> {
     const problems: string[] = [];
+    const failures: { name: string; error: unknown; at: number }[] = [];
     for (let index = 0; index < this.options.providers.length; index++) {
       const entry = this.options.providers[index];
       if (index === exclude) {
@@ -143,13 +165,16 @@ export class FailoverProvider implements S2SProvider {
         const provider = (this.providers[index] ??= await entry.create());
         const session = await provider.startSession(context, options);
         this.breaker.succeeded(index);
+        for (const failure of failures) this.report(failure, entry.name, onSwitch);
         return { index, name: entry.name, provider, session };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.breaker.trip(index, message);
         problems.push(`${entry.name}: ${message}`);
+        failures.push({ name: entry.name, error, at: this.scheduler.now() });
       }
     }
+    for (const failure of failures) this.report(failure, undefined, onSwitch);
     throw new S2SError('connection', `${FAILOVER}: no provider available (${problems.join('; ')})`, { fatal: true });
   }
 }
