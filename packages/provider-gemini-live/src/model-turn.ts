@@ -5,6 +5,7 @@ import type { Span } from '@opentelemetry/api';
  * its audio length, and its transcript so far.
  */
 export class ModelTurn {
+  /** When the answer was asked for (or the turn began): time to first audio counts from here. */
   readonly startedAt: number;
   firstAudio = false;
   receivedMs = 0;

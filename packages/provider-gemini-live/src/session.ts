@@ -99,6 +99,8 @@ export class GeminiLiveSession implements S2SSession {
   private goAwayPending = false;
   private goAwayTimer: Subscription | undefined;
   private droppedAudioMs = 0;
+  /** When the client last asked for an answer (text, tool result, end of activity): time to first audio counts from it. */
+  private awaitingSince: number | undefined;
   private readonly delays = new Set<() => void>();
   private closing: Promise<void> | undefined;
 
@@ -177,6 +179,7 @@ export class GeminiLiveSession implements S2SSession {
   sendText(text: string, options?: { respond?: boolean }): void {
     this.assertOpen();
     this.log.push({ type: 'message', role: 'user', text });
+    if (options?.respond ?? true) this.awaitingSince ??= this.deps.scheduler.now();
     this.send(clientContentMessage([{ role: 'user', parts: [{ text }] }], options?.respond ?? true));
   }
 
@@ -192,6 +195,7 @@ export class GeminiLiveSession implements S2SSession {
     }
     endSpan(call.span, result.isError ? 'tool reported an error' : undefined);
     this.log.push({ type: 'tool-result', id: result.id, output: result.output });
+    this.awaitingSince ??= this.deps.scheduler.now();
     this.send(toolResponseMessage(result.id, call.name, result.output, result.isError === true));
   }
 
@@ -204,7 +208,9 @@ export class GeminiLiveSession implements S2SSession {
   /** Manual turn detection: `activityEnd` ends the user turn and the model answers. */
   speechStopped(_atMs: number): void {
     this.assertOpen();
-    if (this.settings.turnDetection.type === 'manual') this.send(activityMessage('end'));
+    if (this.settings.turnDetection.type !== 'manual') return;
+    this.awaitingSince ??= this.deps.scheduler.now();
+    this.send(activityMessage('end'));
   }
 
   /**
@@ -430,6 +436,8 @@ export class GeminiLiveSession implements S2SSession {
   private onServerContent(content: NonNullable<ServerMessage['serverContent']>): void {
     const heard = content.inputTranscription?.text;
     if (heard) {
+      // Server activity detection: the transcription is the first sign that the user's turn ended.
+      this.awaitingSince ??= this.deps.scheduler.now();
       this.user.add(heard);
       this.emit({ type: 'transcript', role: 'user', text: heard, final: false });
     }
@@ -540,7 +548,8 @@ export class GeminiLiveSession implements S2SSession {
       this.emit({ type: 'transcript', role: 'user', text: heard, final: true });
     }
     const id = `resp_${this.id}_${++this.responseSeq}`;
-    this.turn = new ModelTurn(id, this.deps.telemetry.responseSpan(id), this.deps.scheduler.now());
+    this.turn = new ModelTurn(id, this.deps.telemetry.responseSpan(id), this.awaitingSince ?? this.deps.scheduler.now());
+    this.awaitingSince = undefined;
     this.usage = undefined;
     this.emit({ type: 'response-start', responseId: id });
     return this.turn;
