@@ -23,7 +23,10 @@ export default defineConfig({
         replacement: src('provider-openai-realtime/src/nodes.ts'),
       },
       { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
-      { find: /^@beluga-voice\/provider-gemini-live\/mock$/, replacement: src('provider-gemini-live/src/mock/index.ts') },
+      {
+        find: /^@beluga-voice\/provider-gemini-live\/mock$/,
+        replacement: src('provider-gemini-live/src/mock/index.ts'),
+      },
       { find: /^@beluga-voice\/provider-gemini-live\/nodes$/, replacement: src('provider-gemini-live/src/nodes.ts') },
       { find: /^@beluga-voice\/provider-gemini-live$/, replacement: src('provider-gemini-live/src/index.ts') },
     ],

@@ -59,9 +59,17 @@ async function beluga(example: string, env: Record<string, string>) {
 
 describe('Gemini and failover examples', () => {
   it('gemini-live.yaml: two spoken turns at 16 kHz in, 24 kHz replies out, against beluga mock-gemini', async () => {
-    const run = await beluga('gemini-live.yaml', { GEMINI_BASE_URL: gemini.url, GEMINI_API_KEY: 'AIza-not-a-real-key' });
+    const run = await beluga('gemini-live.yaml', {
+      GEMINI_BASE_URL: gemini.url,
+      GEMINI_API_KEY: 'AIza-not-a-real-key',
+    });
     expect(run.frames('response-done').map((f) => f.status)).toEqual(['completed', 'completed']);
-    expect(run.frames('transcript').filter((f) => f.final).map((f) => `${f.role}: ${f.text}`)).toEqual([
+    expect(
+      run
+        .frames('transcript')
+        .filter((f) => f.final)
+        .map((f) => `${f.role}: ${f.text}`),
+    ).toEqual([
       'user: hello',
       'assistant: I heard you. I have 1 earlier messages in context.',
       'user: hello',

@@ -16,9 +16,7 @@ export { type ConversationConfig, conversationSchema } from './provider/conversa
 export { ECHO_DEFAULTS, EchoProvider, type EchoProviderOptions, echoCapabilities } from './provider/echo-provider.js';
 export { EnergyTurnDetector, type EnergyTurnOptions, type TurnEvent } from './provider/energy-turn-detector.js';
 export { iterateObservable } from './provider/event-iterator.js';
-export { providerEcho } from './provider/nodes/echo-node.js';
-export { providerScripted } from './provider/nodes/scripted-node.js';
-export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
+export { providerFailover } from './provider/failover/failover-node.js';
 export {
   FAILOVER,
   type FailoverEntry,
@@ -27,12 +25,14 @@ export {
   type FailoverSwitch,
   failoverWorthy,
 } from './provider/failover/failover-provider.js';
-export { providerFailover } from './provider/failover/failover-node.js';
 export { FailoverSession } from './provider/failover/failover-session.js';
 export { PcmRateConverter } from './provider/failover/pcm-rate-converter.js';
+export { providerEcho } from './provider/nodes/echo-node.js';
+export { providerScripted } from './provider/nodes/scripted-node.js';
+export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
 export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf } from './provider/provider-node.js';
-export { argumentsFromSchema } from './provider/schema-arguments.js';
 export * from './provider/s2s.js';
+export { argumentsFromSchema } from './provider/schema-arguments.js';
 export {
   type CompiledScript,
   compileScript,

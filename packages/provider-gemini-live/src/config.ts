@@ -56,7 +56,10 @@ export const geminiLiveConfigSchema = z
       .transform((value, ctx) => {
         const key = value || process.env.GEMINI_API_KEY;
         if (!key) {
-          ctx.addIssue({ code: 'custom', message: 'apiKey is required: set GEMINI_API_KEY or the apiKey config field' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'apiKey is required: set GEMINI_API_KEY or the apiKey config field',
+          });
           return z.NEVER;
         }
         return key;
@@ -67,7 +70,11 @@ export const geminiLiveConfigSchema = z
       .min(1)
       .default('gemini-live-2.5-flash-preview')
       .describe('Live model, e.g. gemini-live-2.5-flash-preview or gemini-2.5-flash-native-audio-preview-09-2025'),
-    voice: z.string().min(1).default('Puck').describe('Prebuilt voice (Puck, Charon, Kore, Fenrir, Aoede, Leda, Orus, Zephyr)'),
+    voice: z
+      .string()
+      .min(1)
+      .default('Puck')
+      .describe('Prebuilt voice (Puck, Charon, Kore, Fenrir, Aoede, Leda, Orus, Zephyr)'),
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0..2'),
     instructions: z.string().optional().describe('System instruction for the model'),
     turnDetection: geminiTurnDetectionSchema
@@ -90,9 +97,16 @@ export const geminiLiveConfigSchema = z
       .string()
       .url()
       .default('wss://generativelanguage.googleapis.com')
-      .describe('Service origin; /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent is appended'),
+      .describe(
+        'Service origin; /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent is appended',
+      ),
     apiVersion: z.string().min(1).default('v1beta').describe('API version in the WebSocket path'),
-    connectTimeoutMs: z.number().int().positive().default(10_000).describe('Time allowed to open and set up the session'),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('Time allowed to open and set up the session'),
     reconnect: reconnectSchema
       .default({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 5000 })
       .describe('Reconnection policy after a dropped socket or goAway'),

@@ -53,7 +53,13 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
       );
     });
     socket.once('error', (error: Error) =>
-      fail(new S2SError('connection', `${WHO}: cannot connect to ${host}: ${error.message.replaceAll(options.apiKey, '[redacted]')}`, { cause: error })),
+      fail(
+        new S2SError(
+          'connection',
+          `${WHO}: cannot connect to ${host}: ${error.message.replaceAll(options.apiKey, '[redacted]')}`,
+          { cause: error },
+        ),
+      ),
     );
     socket.once('open', () => {
       deadline.unsubscribe();

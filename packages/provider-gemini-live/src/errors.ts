@@ -14,19 +14,30 @@ export function outcomeOfClose(code: number, rawReason: string): CloseOutcome {
   const reason = redact(rawReason);
   const said = reason ? `: ${reason}` : '';
   if (/api key|permission|unauthenticated|PERMISSION_DENIED/i.test(reason) || code === 4001 || code === 4003) {
-    return { kind: 'fatal', error: new S2SError('auth', `${WHO}: authentication failed (close ${code})${said}`, { fatal: true }) };
+    return {
+      kind: 'fatal',
+      error: new S2SError('auth', `${WHO}: authentication failed (close ${code})${said}`, { fatal: true }),
+    };
   }
   if (/quota|exhausted|rate limit|RESOURCE_EXHAUSTED/i.test(reason) || code === 4029) {
-    return { kind: 'fatal', error: new S2SError('rate-limit', `${WHO}: rate limited (close ${code})${said}`, { fatal: true }) };
+    return {
+      kind: 'fatal',
+      error: new S2SError('rate-limit', `${WHO}: rate limited (close ${code})${said}`, { fatal: true }),
+    };
   }
   if (code === 1007 || code === 1008) {
     return {
       kind: 'fatal',
-      error: new S2SError('invalid-request', `${WHO}: the service refused the request (close ${code})${said}`, { fatal: true }),
+      error: new S2SError('invalid-request', `${WHO}: the service refused the request (close ${code})${said}`, {
+        fatal: true,
+      }),
     };
   }
   if (code === 1011) {
-    return { kind: 'fatal', error: new S2SError('server', `${WHO}: server error (close ${code})${said}`, { fatal: true }) };
+    return {
+      kind: 'fatal',
+      error: new S2SError('server', `${WHO}: server error (close ${code})${said}`, { fatal: true }),
+    };
   }
   return { kind: 'resume', error: new S2SError('connection', `${WHO}: connection lost (close ${code})${said}`) };
 }

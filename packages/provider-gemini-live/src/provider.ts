@@ -34,7 +34,9 @@ function redacting(logger: Logger): Logger {
 }
 
 /** 16 kHz in, 24 kHz out, as the service takes and speaks them. */
-export function geminiLiveCapabilities(config: Pick<GeminiLiveConfig, 'turnDetection' | 'transcription'>): S2SCapabilities {
+export function geminiLiveCapabilities(
+  config: Pick<GeminiLiveConfig, 'turnDetection' | 'transcription'>,
+): S2SCapabilities {
   return {
     input: GEMINI_INPUT_CAPS,
     output: GEMINI_OUTPUT_FORMAT,

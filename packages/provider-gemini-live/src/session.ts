@@ -36,7 +36,13 @@ import {
   setupMessage,
   toolResponseMessage,
 } from './wire/client-messages.js';
-import { durationMs, type FunctionCall, parseServerMessage, pcmRate, type ServerMessage } from './wire/server-messages.js';
+import {
+  durationMs,
+  type FunctionCall,
+  parseServerMessage,
+  pcmRate,
+  type ServerMessage,
+} from './wire/server-messages.js';
 
 type State = 'connecting' | 'open' | 'resuming' | 'closed';
 
@@ -401,7 +407,8 @@ export class GeminiLiveSession implements S2SSession {
     waiter?.reject(new S2SError('closed', `${WHO}: session closed`));
     if (error) this.emit({ type: 'error', error });
     this.finishTurn('cancelled');
-    for (const call of this.toolCalls.values()) if (!call.answered && !call.cancelled) endSpan(call.span, 'session closed');
+    for (const call of this.toolCalls.values())
+      if (!call.answered && !call.cancelled) endSpan(call.span, 'session closed');
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await closeSocket(socket);
@@ -548,7 +555,11 @@ export class GeminiLiveSession implements S2SSession {
       this.emit({ type: 'transcript', role: 'user', text: heard, final: true });
     }
     const id = `resp_${this.id}_${++this.responseSeq}`;
-    this.turn = new ModelTurn(id, this.deps.telemetry.responseSpan(id), this.awaitingSince ?? this.deps.scheduler.now());
+    this.turn = new ModelTurn(
+      id,
+      this.deps.telemetry.responseSpan(id),
+      this.awaitingSince ?? this.deps.scheduler.now(),
+    );
     this.awaitingSince = undefined;
     this.usage = undefined;
     this.emit({ type: 'response-start', responseId: id });
@@ -572,7 +583,10 @@ export class GeminiLiveSession implements S2SSession {
     const usage = this.usage;
     if (usage) {
       this.deps.telemetry.recordUsage(usage);
-      turn.span.setAttributes({ 'gemini_live.input_tokens': usage.inputTokens, 'gemini_live.output_tokens': usage.outputTokens });
+      turn.span.setAttributes({
+        'gemini_live.input_tokens': usage.inputTokens,
+        'gemini_live.output_tokens': usage.outputTokens,
+      });
     }
     turn.span.setAttribute('gemini_live.status', status);
     endSpan(turn.span, status === 'failed' ? 'failed' : undefined);

@@ -16,7 +16,10 @@ export class GeminiTelemetry {
       unit: 'ms',
       description: 'From the start of a model turn (or the end of the user turn) to its first audio',
     });
-    this.tokens = meter.createCounter('gemini_live.tokens', { unit: '{token}', description: 'Tokens used, by direction' });
+    this.tokens = meter.createCounter('gemini_live.tokens', {
+      unit: '{token}',
+      description: 'Tokens used, by direction',
+    });
     this.resumptions = meter.createCounter('gemini_live.resumptions', {
       description: 'Sessions resumed on a new socket, by how (handle or replay)',
     });

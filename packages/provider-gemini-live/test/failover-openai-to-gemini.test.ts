@@ -60,7 +60,9 @@ describe('provider.failover with the OpenAI and Gemini mocks', () => {
     const errors = after.flatMap((e) => (e.type === 'error' ? [e.error.message] : []));
     expect(errors).toEqual([
       'provider.openai-realtime: connection lost (close 1006); reconnecting',
-      expect.stringMatching(/^provider\.failover: openai-realtime failed \(.+could not reconnect.+\); switching provider$/),
+      expect.stringMatching(
+        /^provider\.failover: openai-realtime failed \(.+could not reconnect.+\); switching provider$/,
+      ),
     ]);
     expect(JSON.stringify(probe.events)).not.toContain(OPENAI_KEY);
   });

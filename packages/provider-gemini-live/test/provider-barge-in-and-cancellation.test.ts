@@ -56,10 +56,16 @@ describe('provider.gemini-live: barge-in and tool call cancellation', () => {
       description: 'Looks up an order',
       parameters: { type: 'object', properties: { order: { type: 'string' } }, required: ['order'] },
     };
-    session = await new GeminiLiveProvider({ apiKey: KEY, baseUrl: server.url, tools: [tool] }).startSession({}, { logger });
+    session = await new GeminiLiveProvider({ apiKey: KEY, baseUrl: server.url, tools: [tool] }).startSession(
+      {},
+      { logger },
+    );
     probe = new SessionProbe(session, 10_000);
     session.sendText('Where is my order?');
-    const call = await probe.waitFor<Extract<S2SEvent, { type: 'tool-call' }>>('tool call', (e) => e.type === 'tool-call');
+    const call = await probe.waitFor<Extract<S2SEvent, { type: 'tool-call' }>>(
+      'tool call',
+      (e) => e.type === 'tool-call',
+    );
     expect([call.name, JSON.parse(call.arguments)]).toEqual(['lookup_order', { order: expect.any(String) }]);
     server.injectFault({ type: 'cancel-tool-calls' });
     await until(() => logs.some((l) => l.includes('cancelled by the server')), 2000, 'the cancellation');

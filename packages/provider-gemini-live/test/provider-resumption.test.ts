@@ -29,8 +29,7 @@ afterEach(async () => {
 });
 
 const setups = () => server.received.filter((m) => m.setup).map((m) => m.setup as Record<string, unknown>);
-const handles = () =>
-  setups().map((s) => (s.sessionResumption as { handle?: string } | undefined)?.handle ?? null);
+const handles = () => setups().map((s) => (s.sessionResumption as { handle?: string } | undefined)?.handle ?? null);
 
 describe('provider.gemini-live: session resumption', () => {
   it('a dropped socket resumes with the latest handle: the server keeps the context, nothing is replayed', async () => {

@@ -8,8 +8,8 @@ import {
   validateCommand,
 } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { mockGeminiCommand } from './mock-gemini.js';
 import { type CliIo, type StopSignals, UsageError } from './io.js';
+import { mockGeminiCommand } from './mock-gemini.js';
 import { runCommand } from './run.js';
 
 export const USAGE = `beluga: run and inspect Beluga Voice pipelines
@@ -114,7 +114,12 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
     case 'mock-gemini': {
       const { values } = parse(
         args,
-        { port: { type: 'string' }, host: { type: 'string' }, 'api-key': { type: 'string' }, script: { type: 'string' } },
+        {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          'api-key': { type: 'string' },
+          script: { type: 'string' },
+        },
         0,
       );
       return mockGeminiCommand(

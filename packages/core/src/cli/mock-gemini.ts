@@ -22,7 +22,11 @@ const PACKAGE = '@beluga-voice/provider-gemini-live';
 const MODULE = `${PACKAGE}/mock`;
 
 /** `beluga mock-gemini`: runs the Gemini Live mock of the provider package, found from the cwd or next to this core. */
-export async function mockGeminiCommand(options: GeminiMockOptions, io: CliIo, signals: StopSignals): Promise<ExitCode> {
+export async function mockGeminiCommand(
+  options: GeminiMockOptions,
+  io: CliIo,
+  signals: StopSignals,
+): Promise<ExitCode> {
   const path = resolveFrom([join(io.cwd, 'noop.js'), import.meta.url], MODULE);
   if (!path) {
     io.stderr.write(`beluga mock-gemini needs ${PACKAGE} (npm i ${PACKAGE})\n`);

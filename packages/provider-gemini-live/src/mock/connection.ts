@@ -203,7 +203,9 @@ export class GeminiMockConnection {
     }
     const rate = Number(/rate=(\d+)/.exec(mime)?.[1] ?? 16_000);
     const bytes = Buffer.from(chunk.data ?? '', 'base64');
-    const samples = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 2)));
+    const samples = new Int16Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 2)),
+    );
     const at = this.inputMs;
     this.inputMs += (samples.length / rate) * 1000;
     if (!this.automatic) return;
@@ -308,7 +310,9 @@ export class GeminiMockConnection {
       at(first + i * interval, () => {
         const part = samples.subarray(i * chunkSamples, (i + 1) * chunkSamples);
         const data = Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64');
-        this.send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } } });
+        this.send({
+          serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } },
+        });
         const from = Math.floor((words.length * i) / total);
         const to = Math.floor((words.length * (i + 1)) / total);
         const said = words.slice(from, to).join('');
@@ -326,7 +330,7 @@ export class GeminiMockConnection {
       this.context.push(`model: ${text}`);
       this.send({ serverContent: { generationComplete: true } });
       const prompt = this.context.join('\n').length / 4;
-      const output = Math.round(samples.length / 24_000 * 25);
+      const output = Math.round((samples.length / 24_000) * 25);
       this.send({
         usageMetadata: {
           promptTokenCount: Math.round(prompt),
@@ -346,7 +350,9 @@ export class GeminiMockConnection {
   }
 
   private sendHandle(): void {
-    this.send({ sessionResumptionUpdate: { newHandle: this.host.saveHandle({ context: [...this.context] }), resumable: true } });
+    this.send({
+      sessionResumptionUpdate: { newHandle: this.host.saveHandle({ context: [...this.context] }), resumable: true },
+    });
   }
 
   private send(message: Record<string, unknown>): void {

@@ -41,7 +41,11 @@ const PATH = /^\/ws\/google\.ai\.generativelanguage\.(v1alpha|v1beta)\.Generativ
 export async function startGeminiMockServer(options: GeminiMockServerOptions = {}): Promise<GeminiMockServer> {
   const http = createServer((_req, res) => {
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 404, message: 'This mock only serves the Live WebSocket.', status: 'NOT_FOUND' } }));
+    res.end(
+      JSON.stringify({
+        error: { code: 404, message: 'This mock only serves the Live WebSocket.', status: 'NOT_FOUND' },
+      }),
+    );
   });
   const wss = new WebSocketServer({ noServer: true });
   const received: Record<string, unknown>[] = [];
@@ -58,7 +62,9 @@ export async function startGeminiMockServer(options: GeminiMockServerOptions = {
     const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://mock');
     const path = url.pathname;
     if (!PATH.test(path)) {
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nNo route for ${path}\n`);
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nNo route for ${path}\n`,
+      );
       return;
     }
     const key = url.searchParams.get('key') ?? req.headers['x-goog-api-key'];

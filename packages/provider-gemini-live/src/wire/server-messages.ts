@@ -31,7 +31,9 @@ export interface FunctionCall {
   readonly args?: Record<string, unknown>;
 }
 
-export type Parsed = { readonly ok: true; readonly message: ServerMessage } | { readonly ok: false; readonly problem: string };
+export type Parsed =
+  | { readonly ok: true; readonly message: ServerMessage }
+  | { readonly ok: false; readonly problem: string };
 
 /** The service sends JSON in text or binary frames; anything but a JSON object is reported, not thrown. */
 export function parseServerMessage(text: string): Parsed {

@@ -1,5 +1,5 @@
 import { FailoverProvider, type FailoverSwitch, type S2SEvent, type S2SSession } from '@beluga-voice/core';
-import { SessionProbe, testUtterance } from '@beluga-voice/core/testing';
+import { type SessionProbe, testUtterance } from '@beluga-voice/core/testing';
 import { OpenAIRealtimeProvider } from '@beluga-voice/provider-openai-realtime';
 import type { SchedulerLike } from 'rxjs';
 import { GeminiLiveProvider } from '../../src/index.js';

@@ -47,7 +47,10 @@ async function entriesFor(cfg: FailoverConfig, ctx: NodeContext): Promise<Failov
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
       throw new Error(`${FAILOVER}: providers[${i}] (${type}) config: ${problems.join('; ')}`);
     }
-    return { name: type.replace(/^provider\./, ''), create: () => definition.createProvider(parsed.data as Record<string, unknown>, ctx) };
+    return {
+      name: type.replace(/^provider\./, ''),
+      create: () => definition.createProvider(parsed.data as Record<string, unknown>, ctx),
+    };
   });
 }
 
@@ -80,7 +83,12 @@ export const providerFailover = defineProviderNode({
             ? `${FAILOVER}: ${s.from} failed (${s.reason}); switched to ${s.to} in ${Math.round(s.gapMs)} ms, ${held}`
             : `${FAILOVER}: ${s.from} failed and no provider is available (${s.reason}); ${held}`,
         });
-        ctx.emit({ type: 'metric', name: 'provider.failover.switches', value: 1, attributes: { from: s.from, to: s.to ?? 'none' } });
+        ctx.emit({
+          type: 'metric',
+          name: 'provider.failover.switches',
+          value: 1,
+          attributes: { from: s.from, to: s.to ?? 'none' },
+        });
         if (s.droppedMs > 0)
           ctx.emit({ type: 'metric', name: 'provider.failover.dropped_audio', value: s.droppedMs, unit: 'ms' });
       },

@@ -105,9 +105,12 @@ export class FailoverProvider implements S2SProvider {
 
   async startSession(context: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
     const tracer = options.tracer ?? trace.getTracer('@beluga-voice/core');
-    const switches = (options.meter ?? metrics.getMeter('@beluga-voice/core')).createCounter('provider.failover.switches', {
-      description: 'Switches from a failed provider to the next',
-    });
+    const switches = (options.meter ?? metrics.getMeter('@beluga-voice/core')).createCounter(
+      'provider.failover.switches',
+      {
+        description: 'Switches from a failed provider to the next',
+      },
+    );
     const onSwitch = (report: FailoverSwitch) => {
       switches.add(1, { from: report.from, to: report.to ?? 'none', code: report.code });
       const span = tracer.startSpan('provider.failover.switch', {

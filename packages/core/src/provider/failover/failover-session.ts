@@ -126,7 +126,11 @@ export class FailoverSession implements S2SSession {
       return;
     }
     // The provider that asked is gone: the next one reads the result as text and answers.
-    this.deliver({ kind: 'text', text: `[result of ${call.name} (call ${result.id}): ${result.output}]`, respond: true });
+    this.deliver({
+      kind: 'text',
+      text: `[result of ${call.name} (call ${result.id}): ${result.output}]`,
+      respond: true,
+    });
   }
 
   speechStarted(atMs: number): void {
@@ -178,7 +182,10 @@ export class FailoverSession implements S2SSession {
       case 'session-started':
         return;
       case 'closed':
-        void this.switchFrom(from, new S2SError('connection', `session closed${event.reason ? `: ${event.reason}` : ''}`));
+        void this.switchFrom(
+          from,
+          new S2SError('connection', `session closed${event.reason ? `: ${event.reason}` : ''}`),
+        );
         return;
       case 'error':
         if (this.deps.shouldSwitch(from.index, event.error)) {
@@ -320,7 +327,8 @@ export class FailoverSession implements S2SSession {
     this.current = undefined;
     for (const responseId of this.openResponses) this.emit({ type: 'response-done', responseId, status: 'cancelled' });
     this.openResponses.clear();
-    if (error) this.emit({ type: 'error', error: new S2SError(error.code, error.message, { fatal: true, cause: error }) });
+    if (error)
+      this.emit({ type: 'error', error: new S2SError(error.code, error.message, { fatal: true, cause: error }) });
     this.closeReason = error?.message;
     this.emit({ type: 'closed', ...(error ? { reason: error.message } : {}) });
     this.subject.complete();

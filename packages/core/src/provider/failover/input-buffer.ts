@@ -1,5 +1,5 @@
-import { audioDurationMs } from '../../frames.js';
 import type { AudioFrame } from '../../frames.js';
+import { audioDurationMs } from '../../frames.js';
 
 /** What the client sent while no provider session was ready. */
 export type BufferedInput =
