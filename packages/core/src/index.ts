@@ -12,6 +12,7 @@ export * from './graph/model.js';
 export type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } from './graph/resolved.js';
 export { buildGraph, type ValidateOptions, type ValidationResult, validateGraph } from './graph/validate.js';
 export * from './node.js';
+export { type ClosableSocket, closeSocket } from './provider/close-socket.js';
 export { type ConversationConfig, conversationSchema } from './provider/conversation-config.js';
 export { ECHO_DEFAULTS, EchoProvider, type EchoProviderOptions, echoCapabilities } from './provider/echo-provider.js';
 export { EnergyTurnDetector, type EnergyTurnOptions, type TurnEvent } from './provider/energy-turn-detector.js';
@@ -32,6 +33,7 @@ export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
 export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf } from './provider/provider-node.js';
 export * from './provider/s2s.js';
+export { ScheduledDelays } from './provider/scheduled-delays.js';
 export { argumentsFromSchema } from './provider/schema-arguments.js';
 export {
   type CompiledScript,
@@ -52,12 +54,15 @@ export {
 } from './provider/scripted-provider.js';
 export { type ReplyPart, StubSession, type StubSessionSettings, type UserTurn } from './provider/stub-session.js';
 export { generateTone } from './provider/tone.js';
+export { mergeTools } from './provider/tool-merge.js';
 export { readWav, type WavAudio } from './provider/wav-reader.js';
 export * from './registry.js';
 export { highResolutionScheduler } from './runtime/clock.js';
 export { PipelineAbortedError, PipelineError } from './runtime/errors.js';
 export type { QueueStats, RunningPipeline, StartOptions, StopOptions } from './runtime/pipeline.js';
 export { DEFAULT_AUDIO_QUEUE, DEFAULT_EVENT_QUEUE, type QueueLimits } from './runtime/queue-settings.js';
-export { redact, registerSecret } from './secrets.js';
+export { untilStopped } from './runtime/until-stopped.js';
+export { redact, redactingLogger, registerSecret } from './secrets.js';
 export { didYouMean, nearMatches } from './suggest.js';
+export { endSpan } from './telemetry-span.js';
 export * from './yaml/index.js';

@@ -1,12 +1,12 @@
 import {
   type ConversationContext,
-  type Logger,
-  redact,
+  redactingLogger,
   registerSecret,
   type S2SCapabilities,
   type S2SProvider,
   type S2SSession,
   type StartSessionOptions,
+  silentLogger,
 } from '@beluga-voice/core';
 import { metrics, trace } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
@@ -23,14 +23,6 @@ import { GeminiTelemetry } from './telemetry.js';
 export interface GeminiLiveProviderOptions {
   /** Drives every timer (timeouts, backoff, goAway); tests inject a virtual one. */
   readonly scheduler?: SchedulerLike;
-}
-
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Every message passes through `redact`: nothing this provider logs can carry the key. */
-function redacting(logger: Logger): Logger {
-  const wrap = (fn: Logger['info']) => (message: string, data?: Record<string, unknown>) => fn(redact(message), data);
-  return { debug: wrap(logger.debug), info: wrap(logger.info), warn: wrap(logger.warn), error: wrap(logger.error) };
 }
 
 /** 16 kHz in, 24 kHz out, as the service takes and speaks them. */
@@ -72,7 +64,7 @@ export class GeminiLiveProvider implements S2SProvider {
       config,
       apiKey,
       context,
-      logger: redacting(options.logger ?? silent),
+      logger: redactingLogger(options.logger ?? silentLogger),
       telemetry,
       scheduler: this.#scheduler,
       signal: options.signal,

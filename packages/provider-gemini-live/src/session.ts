@@ -3,17 +3,21 @@ import {
   audioDurationMs,
   bytesToSamples,
   type ConversationContext,
+  closeSocket,
+  endSpan,
   formatToString,
   type HistoryItem,
   type InterruptOptions,
   type InterruptResult,
   iterateObservable,
   type Logger,
+  mergeTools,
   type ResponseStatus,
   redact,
   S2SError,
   type S2SEvent,
   type S2SSession,
+  ScheduledDelays,
   sameFormat,
   samplesToBytes,
   type TokenUsage,
@@ -26,7 +30,7 @@ import { GEMINI_INPUT_FORMAT, GEMINI_OUTPUT_FORMAT, type GeminiLiveConfig } from
 import { openSocket } from './connection.js';
 import { asS2SError, outcomeOfClose, WHO } from './errors.js';
 import { ModelTurn, UserTranscript } from './model-turn.js';
-import { endSpan, type GeminiTelemetry } from './telemetry.js';
+import type { GeminiTelemetry } from './telemetry.js';
 import {
   activityMessage,
   audioMessage,
@@ -107,12 +111,13 @@ export class GeminiLiveSession implements S2SSession {
   private droppedAudioMs = 0;
   /** When the client last asked for an answer (text, tool result, end of activity): time to first audio counts from it. */
   private awaitingSince: number | undefined;
-  private readonly delays = new Set<() => void>();
+  private readonly delays: ScheduledDelays;
   private closing: Promise<void> | undefined;
 
   constructor({ apiKey, ...deps }: SessionDeps) {
     this.#apiKey = apiKey;
     this.deps = deps;
+    this.delays = new ScheduledDelays(deps.scheduler);
     const { config, context } = deps;
     this.log = [...(context.history ?? [])];
     this.settings = {
@@ -151,7 +156,7 @@ export class GeminiLiveSession implements S2SSession {
           throw e;
         }
         this.deps.logger.warn(`${e.message}; retrying`, { attempt: attempt + 1 });
-        await this.delay(backoff(policy, attempt + 1));
+        await this.delays.wait(backoff(policy, attempt + 1));
       }
     }
     span.setAttribute('gemini_live.session_id', this.id);
@@ -357,7 +362,7 @@ export class GeminiLiveSession implements S2SSession {
     }
     const policy = this.deps.config.reconnect;
     for (let attempt = 1; attempt <= Math.max(1, policy.maxAttempts); attempt++) {
-      if (typeof cause !== 'string') await this.delay(backoff(policy, attempt));
+      if (typeof cause !== 'string') await this.delays.wait(backoff(policy, attempt));
       if (this.state !== 'resuming') return;
       const span = this.deps.telemetry.resumeSpan(this.handle ? 'handle' : 'replay', reason);
       try {
@@ -400,8 +405,7 @@ export class GeminiLiveSession implements S2SSession {
     this.state = 'closed';
     this.deps.signal?.removeEventListener('abort', this.onAbort);
     this.goAwayTimer?.unsubscribe();
-    for (const cancel of this.delays) cancel();
-    this.delays.clear();
+    this.delays.cancelAll();
     const waiter = this.setupWaiter;
     this.setupWaiter = undefined;
     waiter?.reject(new S2SError('closed', `${WHO}: session closed`));
@@ -611,21 +615,6 @@ export class GeminiLiveSession implements S2SSession {
   private emit(event: S2SEvent): void {
     this.subject.next(event);
   }
-
-  /** Waits on the scheduler; `close()` cuts every wait short so that no timer outlives the session. */
-  private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wait = timer(ms, this.deps.scheduler).subscribe(() => {
-        this.delays.delete(cancel);
-        resolve();
-      });
-      const cancel = () => {
-        wait.unsubscribe();
-        resolve();
-      };
-      this.delays.add(cancel);
-    });
-  }
 }
 
 function backoff(policy: GeminiLiveConfig['reconnect'], attempt: number): number {
@@ -636,26 +625,4 @@ function toUsage(meta: NonNullable<ServerMessage['usageMetadata']>): TokenUsage 
   const inputTokens = meta.promptTokenCount ?? 0;
   const outputTokens = meta.responseTokenCount ?? 0;
   return { inputTokens, outputTokens, totalTokens: meta.totalTokenCount ?? inputTokens + outputTokens };
-}
-
-/** Config tools first; a context tool with the same name replaces it. */
-function mergeTools(config: readonly ToolSpec[], extra: readonly ToolSpec[]): ToolSpec[] {
-  const byName = new Map<string, ToolSpec>();
-  for (const tool of [...config, ...extra]) byName.set(tool.name, tool);
-  return [...byName.values()];
-}
-
-function closeSocket(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readyState === socket.CLOSED) return resolve();
-    const guard = setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, 1000);
-    socket.once('close', () => {
-      clearTimeout(guard);
-      resolve();
-    });
-    socket.close(1000, 'OK');
-  });
 }

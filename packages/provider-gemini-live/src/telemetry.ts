@@ -1,5 +1,5 @@
 import type { TokenUsage } from '@beluga-voice/core';
-import { type Counter, type Histogram, type Meter, type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
 
 /** Span and metric names; attributes never carry the API key or tool arguments. */
 export class GeminiTelemetry {
@@ -56,9 +56,4 @@ export class GeminiTelemetry {
     this.tokens.add(usage.inputTokens, { model: this.attributes.model, direction: 'input' });
     this.tokens.add(usage.outputTokens, { model: this.attributes.model, direction: 'output' });
   }
-}
-
-export function endSpan(span: Span, error?: string): void {
-  if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-  span.end();
 }

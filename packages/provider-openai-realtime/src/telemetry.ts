@@ -1,5 +1,8 @@
 import type { TokenUsage } from '@beluga-voice/core';
-import { type Counter, type Histogram, type Meter, type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+
+export { endSpan } from '@beluga-voice/core';
+
+import type { Counter, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
 
 /** Span and metric names; attributes never carry the API key or tool arguments. */
 export class RealtimeTelemetry {
@@ -51,9 +54,4 @@ export class RealtimeTelemetry {
     this.tokens.add(usage.inputTokens, { model: this.attributes.model, direction: 'input' });
     this.tokens.add(usage.outputTokens, { model: this.attributes.model, direction: 'output' });
   }
-}
-
-export function endSpan(span: Span, error?: string): void {
-  if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-  span.end();
 }

@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   graphCommand,
   type MockOptions,
+  mockGeminiCommand,
   mockOpenAiCommand,
   nodesCommand,
   schemaCommand,
@@ -9,7 +10,6 @@ import {
 } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { type CliIo, type StopSignals, UsageError } from './io.js';
-import { mockGeminiCommand } from './mock-gemini.js';
 import { runCommand } from './run.js';
 
 export const USAGE = `beluga: run and inspect Beluga Voice pipelines

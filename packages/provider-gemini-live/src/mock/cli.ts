@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { untilStopped } from '@beluga-voice/core';
 import type { GeminiMockScript } from './script.js';
 import { type GeminiMockServer, startGeminiMockServer } from './server.js';
 
@@ -38,25 +39,8 @@ export async function runGeminiMockCli(options: GeminiMockCliOptions, io: Gemini
   io.out(`listening ${server.url}`);
   if (options.apiKey === undefined) io.err('any API key is accepted (pass --api-key to enforce one)');
   io.onListening?.(server);
-  await stopped(io.signal);
+  await untilStopped(io.signal);
   await server.close();
-}
-
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal) {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-      return;
-    }
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 /** Reads a reply script; WAV paths in it resolve against the script's folder. */

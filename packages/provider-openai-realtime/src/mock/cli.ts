@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { untilStopped } from '@beluga-voice/core';
 import type { MockScript } from './script.js';
 import { type MockServer, type MockServerOptions, startMockServer } from './server.js';
 
@@ -64,25 +65,8 @@ export async function runMockServerCli(
   io.out(`listening ${server.url}`);
   if (options.apiKey === undefined) io.err('any API key is accepted (pass --api-key to enforce one)');
   io.onListening?.(server);
-  await stopped(io.signal);
+  await untilStopped(io.signal);
   await server.close();
-}
-
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal) {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-      return;
-    }
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 const FLAGS = {
