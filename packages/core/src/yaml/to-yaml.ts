@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { endpointToString } from '../graph/endpoint.js';
 import type { Endpoint, GraphSpec, LinkDecl, NodeDecl } from '../graph/model.js';
 import type { Registry } from '../registry.js';
+import { expandPath, setAt } from './object-path.js';
 
 export interface ToYamlOptions {
   /** Adds a `# yaml-language-server: $schema=…` line so editors check the file. */
@@ -38,11 +39,16 @@ function nodeToYaml(node: NodeDecl, registry: Registry | undefined): Record<stri
     const secrets = new Set(registry?.get(node.type)?.secrets ?? []);
     const config = escapeVariables(node.config) as Record<string, unknown>;
     if (config && typeof config === 'object') {
-      for (const key of secrets) {
-        if (config[key] !== undefined) config[key] = `\${${secretVariableName(node.id, key)}}`;
+      let masked: unknown = config;
+      for (const pattern of secrets) {
+        for (const path of expandPath(config, pattern)) {
+          masked = setAt(masked, path, `\${${secretVariableName(node.id, path.join('_'))}}`);
+        }
       }
+      out.config = masked;
+    } else {
+      out.config = config;
     }
-    out.config = config;
   }
   if (node.onError) {
     const { policy, ...rest } = node.onError;

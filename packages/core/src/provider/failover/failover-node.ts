@@ -58,6 +58,8 @@ export const providerFailover = defineProviderNode({
   type: FAILOVER,
   summary: 'Runs the first healthy provider of a list and switches to the next on failure, replaying the conversation',
   config,
+  // The providers' own keys, whatever their type calls them here.
+  secrets: ['providers.*.config.apiKey'],
   capabilities: (c) => ({
     input: { encoding: ['pcm16'], sampleRate: [c.sampleRate], channels: [1] },
     output: { encoding: 'pcm16', sampleRate: c.outputSampleRate, channels: 1 },
