@@ -528,13 +528,17 @@ export class GeminiLiveSession implements S2SSession {
   }
 
   private onToolCallCancellation(ids: readonly string[]): void {
+    const withdrawn: string[] = [];
     for (const id of ids) {
       const call = this.toolCalls.get(id);
       if (!call || call.answered || call.cancelled) continue;
       call.cancelled = true;
+      withdrawn.push(id);
       endSpan(call.span, 'cancelled by the server');
       this.deps.logger.info(`tool call ${id} (${call.name}) cancelled by the server; its result will not be sent`);
     }
+    // The tool router stops the running tools (a `cancel-tool-calls` control event).
+    if (withdrawn.length > 0) this.emit({ type: 'tool-calls-cancelled', ids: withdrawn });
   }
 
   /** Resumes at once when idle, else after the current turn, and at the latest before the deadline. */

@@ -3,7 +3,7 @@ import { SessionProbe } from '@beluga-voice/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GeminiLiveProvider } from '../src/index.js';
 import { type GeminiMockServer, startGeminiMockServer } from '../src/mock/index.js';
-import { until, utteranceFrames } from './support/fixtures.js';
+import { utteranceFrames } from './support/fixtures.js';
 
 const KEY = 'AIza-barge-0123456789';
 let server: GeminiMockServer;
@@ -42,7 +42,7 @@ describe('provider.gemini-live: barge-in and tool call cancellation', () => {
     expect(kept?.length).toBeLessThan(`model: ${LONG}`.length);
   });
 
-  it('toolCallCancellation: the call is dropped and its late result is not sent to the server', async () => {
+  it('toolCallCancellation: reported for the tool router to stop the call; its late result is not sent', async () => {
     server = await startGeminiMockServer({ apiKey: KEY });
     const logs: string[] = [];
     const logger: Logger = {
@@ -68,7 +68,8 @@ describe('provider.gemini-live: barge-in and tool call cancellation', () => {
     );
     expect([call.name, JSON.parse(call.arguments)]).toEqual(['lookup_order', { order: expect.any(String) }]);
     server.injectFault({ type: 'cancel-tool-calls' });
-    await until(() => logs.some((l) => l.includes('cancelled by the server')), 2000, 'the cancellation');
+    const withdrawn = await probe.waitFor('cancellation', (e) => e.type === 'tool-calls-cancelled');
+    expect(withdrawn).toEqual({ type: 'tool-calls-cancelled', ids: [call.id] });
     session.sendToolResult({ id: call.id, output: '{"status":"shipped"}' });
     await new Promise((r) => setTimeout(r, 100));
     expect(server.received.filter((m) => m.toolResponse)).toEqual([]);

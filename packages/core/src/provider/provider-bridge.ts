@@ -213,6 +213,9 @@ class SessionBridge {
           ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
         });
         return;
+      case 'tool-calls-cancelled':
+        this.ctx.control.send({ type: 'cancel-tool-calls', ids: event.ids, reason: 'cancelled by the provider' });
+        return;
       case 'speech-start':
         this.userSpeechStarted();
         this.emitFrame('events', { kind: 'speech-start', timestamp: event.timestamp, source: 'server' });

@@ -82,6 +82,8 @@ export type S2SEvent =
       readonly arguments: string;
       readonly responseId?: string;
     }
+  /** The provider withdrew tool calls it asked for; their results are no longer wanted. */
+  | { readonly type: 'tool-calls-cancelled'; readonly ids: readonly string[] }
   | { readonly type: 'speech-start'; readonly timestamp: number }
   | { readonly type: 'speech-stop'; readonly timestamp: number }
   | { readonly type: 'response-start'; readonly responseId: string }
