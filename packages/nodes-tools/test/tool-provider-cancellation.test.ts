@@ -34,7 +34,7 @@ describe('tools.router when the provider withdraws calls', () => {
     });
     await settle();
     expect([signals.get('one')?.aborted, signals.get('two')?.aborted]).toEqual([true, false]);
-    expect((signals.get('one')?.reason as Error).message).toBe('cancelled by the provider');
+    expect(signals.get('one')?.reason).toEqual(new Error('cancelled by the provider'));
     expect(results).toEqual([
       {
         kind: 'tool-result',
