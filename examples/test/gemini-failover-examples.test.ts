@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { loadPipelineFile, Registry } from '@beluga-voice/core';
+import { nodes as coreNodes } from '@beluga-voice/core/nodes';
 import { readWav } from '@beluga-voice/nodes-audio';
+import { nodes as audioNodes } from '@beluga-voice/nodes-audio/nodes';
+import { nodes as geminiNodes } from '@beluga-voice/provider-gemini-live/nodes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const examples = fileURLToPath(new URL('../', import.meta.url));
@@ -58,6 +62,14 @@ async function beluga(example: string, env: Record<string, string>) {
 }
 
 describe('Gemini and failover examples', () => {
+  it('both validate against the installed node types', async () => {
+    const registry = new Registry([...coreNodes, ...audioNodes, ...geminiNodes]);
+    for (const file of ['gemini-live.yaml', 'failover.yaml']) {
+      const loaded = await loadPipelineFile(join(examples, file), { registry });
+      expect(loaded.issues, file).toEqual([]);
+    }
+  });
+
   it('gemini-live.yaml: two spoken turns at 16 kHz in, 24 kHz replies out, against beluga mock-gemini', async () => {
     const run = await beluga('gemini-live.yaml', {
       GEMINI_BASE_URL: gemini.url,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { discoverNodes } from '../../discovery/discover.js';
+import { packageForType } from '../../graph/known-packages.js';
 import type { NodeContext } from '../../node.js';
+import { didYouMean } from '../../suggest.js';
 import { defineProviderNode, providerDefinitionOf } from '../provider-node.js';
 import { FAILOVER, type FailoverEntry, FailoverProvider } from './failover-provider.js';
 
@@ -38,9 +40,13 @@ async function entriesFor(cfg: FailoverConfig, ctx: NodeContext): Promise<Failov
     const spec = registry.get(type);
     const definition = spec && providerDefinitionOf(spec);
     if (!spec || !definition) {
-      throw new Error(
-        `${FAILOVER}: providers[${i}].type "${type}" is ${spec ? 'not a provider node' : 'not installed'}${type.startsWith('provider.') ? ` (npm i @beluga-voice/${type.replace('.', '-')})` : ''}`,
-      );
+      const where = `${FAILOVER}: providers[${i}].type "${type}"`;
+      if (spec) throw new Error(`${where} is not a provider node`);
+      const providers = registry.types().filter((t) => providerDefinitionOf(registry.get(t) ?? {}) && t !== FAILOVER);
+      const pkg = packageForType(type);
+      const hint =
+        didYouMean(type, providers) ?? (pkg ? `install ${pkg}` : `installed providers: ${providers.join(', ')}`);
+      throw new Error(`${where} is not installed; ${hint}`);
     }
     const parsed = spec.config.safeParse(own);
     if (!parsed.success) {
