@@ -1,4 +1,4 @@
-import type { AudioCaps, AudioFormat } from '@beluga-voice/core';
+import { type AudioCaps, type AudioFormat, apiKeyField } from '@beluga-voice/core';
 import { z } from 'zod';
 
 const automatic = z
@@ -50,21 +50,7 @@ const reconnectSchema = z
 
 export const geminiLiveConfigSchema = z
   .object({
-    apiKey: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const key = value || process.env.GEMINI_API_KEY;
-        if (!key) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'apiKey is required: set GEMINI_API_KEY or the apiKey config field',
-          });
-          return z.NEVER;
-        }
-        return key;
-      })
-      .describe('Gemini API key; defaults to $GEMINI_API_KEY. Secret: never printed'),
+    apiKey: apiKeyField('GEMINI_API_KEY', 'Gemini API key'),
     model: z
       .string()
       .min(1)

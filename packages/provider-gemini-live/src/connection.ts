@@ -1,4 +1,4 @@
-import { S2SError } from '@beluga-voice/core';
+import { redact, S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
 import { WHO } from './errors.js';
@@ -53,13 +53,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
       );
     });
     socket.once('error', (error: Error) =>
-      fail(
-        new S2SError(
-          'connection',
-          `${WHO}: cannot connect to ${host}: ${error.message.replaceAll(options.apiKey, '[redacted]')}`,
-          { cause: error },
-        ),
-      ),
+      fail(new S2SError('connection', `${WHO}: cannot connect to ${host}: ${redact(error.message)}`, { cause: error })),
     );
     socket.once('open', () => {
       deadline.unsubscribe();

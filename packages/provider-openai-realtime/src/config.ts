@@ -1,4 +1,4 @@
-import type { AudioCaps, AudioFormat } from '@beluga-voice/core';
+import { type AudioCaps, type AudioFormat, apiKeyField } from '@beluga-voice/core';
 import { z } from 'zod';
 
 const serverVad = z
@@ -77,21 +77,7 @@ const reconnectSchema = z
 
 export const openaiRealtimeConfigSchema = z
   .object({
-    apiKey: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const key = value || process.env.OPENAI_API_KEY;
-        if (!key) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'apiKey is required: set OPENAI_API_KEY or the apiKey config field',
-          });
-          return z.NEVER;
-        }
-        return key;
-      })
-      .describe('OpenAI API key (or ek_ ephemeral key); defaults to $OPENAI_API_KEY. Secret: never printed'),
+    apiKey: apiKeyField('OPENAI_API_KEY', 'OpenAI API key (or ek_ ephemeral key)'),
     model: z
       .string()
       .min(1)

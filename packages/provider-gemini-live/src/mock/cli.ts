@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { untilStopped } from '@beluga-voice/core';
+import { readReplyScriptFile, untilStopped } from '@beluga-voice/core';
 import type { GeminiMockScript } from './script.js';
 import { type GeminiMockServer, startGeminiMockServer } from './server.js';
 
@@ -29,7 +27,10 @@ export async function runGeminiMockCli(options: GeminiMockCliOptions, io: Gemini
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got "${options.port}"\n${USAGE}`);
-  const script = options.scriptFile === undefined ? undefined : await readScriptFile(options.scriptFile);
+  const script =
+    options.scriptFile === undefined
+      ? undefined
+      : await readReplyScriptFile<GeminiMockScript>(options.scriptFile, USAGE);
   const server = await startGeminiMockServer({
     port,
     host: options.host,
@@ -41,21 +42,4 @@ export async function runGeminiMockCli(options: GeminiMockCliOptions, io: Gemini
   io.onListening?.(server);
   await untilStopped(io.signal);
   await server.close();
-}
-
-/** Reads a reply script; WAV paths in it resolve against the script's folder. */
-async function readScriptFile(path: string): Promise<GeminiMockScript> {
-  let script: GeminiMockScript;
-  try {
-    script = JSON.parse(await readFile(path, 'utf8')) as GeminiMockScript;
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new Error(`--script ${path}: ${reason}\n${USAGE}`);
-  }
-  const replies = Array.isArray(script.replies)
-    ? script.replies.map((r) =>
-        r.audio && 'wav' in r.audio ? { ...r, audio: { wav: resolve(dirname(path), r.audio.wav) } } : r,
-      )
-    : undefined;
-  return { ...script, ...(replies ? { replies } : {}) };
 }
