@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const packages = ['core', 'nodes-audio', 'nodes-tools', 'provider-openai-realtime'];
+const packages = ['core', 'nodes-audio', 'nodes-tools', 'provider-openai-realtime', 'provider-gemini-live'];
 const work = mkdtempSync(join(tmpdir(), 'beluga-pack-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,7 +27,13 @@ describe('every package installs from its tarball with plain npm, outside the wo
     // Install scripts stay off: onnxruntime-node's would try to download CUDA files.
     run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs], app);
     const installed = readdirSync(join(app, 'node_modules', '@beluga-voice')).sort();
-    expect(installed).toEqual(['core', 'nodes-audio', 'nodes-tools', 'provider-openai-realtime']);
+    expect(installed).toEqual([
+      'core',
+      'nodes-audio',
+      'nodes-tools',
+      'provider-gemini-live',
+      'provider-openai-realtime',
+    ]);
 
     const nodes = JSON.parse(run('npx', ['--no-install', 'beluga', 'nodes', '--json'], app)) as Array<{ type: string }>;
     const types = nodes.map((n) => n.type);
@@ -36,6 +42,8 @@ describe('every package installs from its tarball with plain npm, outside the wo
       'audio.resample',
       'audio.vad-energy',
       'provider.echo',
+      'provider.failover',
+      'provider.gemini-live',
       'provider.openai-realtime',
       'tools.router',
     ]) {
