@@ -1,7 +1,6 @@
 import {
   type AudioFrame,
   audioDurationMs,
-  bytesToSamples,
   type ConversationContext,
   closeSocket,
   endSpan,
@@ -12,7 +11,6 @@ import {
   iterateObservable,
   type Logger,
   mergeTools,
-  type ResponseStatus,
   redact,
   S2SError,
   type S2SEvent,
@@ -20,16 +18,14 @@ import {
   ScheduledDelays,
   sameFormat,
   samplesToBytes,
-  type TokenUsage,
   type ToolSpec,
 } from '@beluga-voice/core';
-import type { Span } from '@opentelemetry/api';
 import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
-import { GEMINI_INPUT_FORMAT, GEMINI_OUTPUT_FORMAT, type GeminiLiveConfig } from './config.js';
+import { GEMINI_INPUT_FORMAT, type GeminiLiveConfig } from './config.js';
 import { openSocket } from './connection.js';
 import { asS2SError, outcomeOfClose, WHO } from './errors.js';
-import { ModelTurn, UserTranscript } from './model-turn.js';
+import { ModelTurns } from './model-turns.js';
 import type { GeminiTelemetry } from './telemetry.js';
 import {
   activityMessage,
@@ -40,13 +36,7 @@ import {
   setupMessage,
   toolResponseMessage,
 } from './wire/client-messages.js';
-import {
-  durationMs,
-  type FunctionCall,
-  parseServerMessage,
-  pcmRate,
-  type ServerMessage,
-} from './wire/server-messages.js';
+import { durationMs, parseServerMessage } from './wire/server-messages.js';
 
 type State = 'connecting' | 'open' | 'resuming' | 'closed';
 
@@ -59,13 +49,6 @@ export interface SessionDeps {
   readonly telemetry: GeminiTelemetry;
   readonly scheduler: SchedulerLike;
   readonly signal?: AbortSignal;
-}
-
-interface ToolCall {
-  readonly name: string;
-  readonly span: Span;
-  answered: boolean;
-  cancelled: boolean;
 }
 
 interface SetupWaiter {
@@ -98,19 +81,11 @@ export class GeminiLiveSession implements S2SSession {
   /** The latest resumption handle; a new socket resumes from it instead of replaying text. */
   private handle: string | undefined;
   private readonly log: HistoryItem[];
-  private turn: ModelTurn | undefined;
-  private readonly user = new UserTranscript();
-  private readonly toolCalls = new Map<string, ToolCall>();
-  private responseSeq = 0;
-  private outputPositionMs = 0;
+  private readonly turns: ModelTurns;
   private inputPositionMs = 0;
-  private discontNext = false;
-  private usage: TokenUsage | undefined;
   private goAwayPending = false;
   private goAwayTimer: Subscription | undefined;
   private droppedAudioMs = 0;
-  /** When the client last asked for an answer (text, tool result, end of activity): time to first audio counts from it. */
-  private awaitingSince: number | undefined;
   private readonly delays: ScheduledDelays;
   private closing: Promise<void> | undefined;
 
@@ -120,6 +95,15 @@ export class GeminiLiveSession implements S2SSession {
     this.delays = new ScheduledDelays(deps.scheduler);
     const { config, context } = deps;
     this.log = [...(context.history ?? [])];
+    this.turns = new ModelTurns({
+      sessionId: this.id,
+      emit: (event) => this.emit(event),
+      telemetry: deps.telemetry,
+      logger: deps.logger,
+      now: () => deps.scheduler.now(),
+      log: this.log,
+      inputPositionMs: () => this.inputPositionMs,
+    });
     this.settings = {
       model: config.model,
       voice: context.voice ?? config.voice,
@@ -190,24 +174,14 @@ export class GeminiLiveSession implements S2SSession {
   sendText(text: string, options?: { respond?: boolean }): void {
     this.assertOpen();
     this.log.push({ type: 'message', role: 'user', text });
-    if (options?.respond ?? true) this.awaitingSince ??= this.deps.scheduler.now();
+    if (options?.respond ?? true) this.turns.answerRequested();
     this.send(clientContentMessage([{ role: 'user', parts: [{ text }] }], options?.respond ?? true));
   }
 
   sendToolResult(result: { id: string; output: string; isError?: boolean }): void {
     this.assertOpen();
-    const call = this.toolCalls.get(result.id);
-    if (!call) throw new S2SError('unknown-tool-call', `${WHO}: no tool call with id "${result.id}" in this session`);
-    if (call.answered) throw new S2SError('unknown-tool-call', `${WHO}: tool call "${result.id}" was already answered`);
-    call.answered = true;
-    if (call.cancelled) {
-      this.deps.logger.debug(`result of cancelled tool call ${result.id} not sent`);
-      return;
-    }
-    endSpan(call.span, result.isError ? 'tool reported an error' : undefined);
-    this.log.push({ type: 'tool-result', id: result.id, output: result.output });
-    this.awaitingSince ??= this.deps.scheduler.now();
-    this.send(toolResponseMessage(result.id, call.name, result.output, result.isError === true));
+    const name = this.turns.toolResult(result);
+    if (name !== undefined) this.send(toolResponseMessage(result.id, name, result.output, result.isError === true));
   }
 
   /** Manual turn detection: the local VAD's start is `activityStart` (which also stops the model). */
@@ -220,23 +194,13 @@ export class GeminiLiveSession implements S2SSession {
   speechStopped(_atMs: number): void {
     this.assertOpen();
     if (this.settings.turnDetection.type !== 'manual') return;
-    this.awaitingSince ??= this.deps.scheduler.now();
+    this.turns.answerRequested();
     this.send(activityMessage('end'));
   }
 
-  /**
-   * Gemini has no truncate: the reply is cut here (its later audio dropped) and reported with the
-   * played position, but the model's context keeps the whole turn it generated.
-   */
+  /** See `ModelTurns.interrupt`: no truncate in Gemini, the model keeps the whole turn. */
   interrupt(options?: InterruptOptions): InterruptResult | null {
-    const turn = this.turn;
-    if (this.state === 'closed' || !turn || turn.reported) return null;
-    const playedMs = Math.max(0, Math.min(options?.playedMs ?? turn.receivedMs, turn.receivedMs));
-    turn.dropping = true;
-    this.discontNext = true;
-    this.reportDone(turn, 'cancelled');
-    this.emit({ type: 'interrupted', responseId: turn.id, playedMs });
-    return { responseId: turn.id, playedMs };
+    return this.state === 'closed' ? null : this.turns.interrupt(options);
   }
 
   /** Setup cannot change on a live socket: the session resumes on a new one with the new settings. */
@@ -352,7 +316,7 @@ export class GeminiLiveSession implements S2SSession {
     this.goAwayPending = false;
     this.goAwayTimer?.unsubscribe();
     this.goAwayTimer = undefined;
-    this.finishTurn('incomplete');
+    this.turns.finish('incomplete');
     const old = this.socket;
     this.socket = undefined;
     if (old) {
@@ -410,9 +374,7 @@ export class GeminiLiveSession implements S2SSession {
     this.setupWaiter = undefined;
     waiter?.reject(new S2SError('closed', `${WHO}: session closed`));
     if (error) this.emit({ type: 'error', error });
-    this.finishTurn('cancelled');
-    for (const call of this.toolCalls.values())
-      if (!call.answered && !call.cancelled) endSpan(call.span, 'session closed');
+    this.turns.close();
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await closeSocket(socket);
@@ -437,168 +399,24 @@ export class GeminiLiveSession implements S2SSession {
     }
     const update = message.sessionResumptionUpdate;
     if (update?.newHandle && update.resumable !== false) this.handle = update.newHandle;
-    if (message.usageMetadata) this.usage = toUsage(message.usageMetadata);
+    if (message.usageMetadata) this.turns.setUsage(message.usageMetadata);
     if (message.goAway) this.onGoAway(durationMs(message.goAway.timeLeft));
-    if (message.toolCall) this.onToolCall(message.toolCall.functionCalls ?? []);
-    if (message.toolCallCancellation) this.onToolCallCancellation(message.toolCallCancellation.ids ?? []);
-    if (message.serverContent) this.onServerContent(message.serverContent);
-  }
-
-  private onServerContent(content: NonNullable<ServerMessage['serverContent']>): void {
-    const heard = content.inputTranscription?.text;
-    if (heard) {
-      // Server activity detection: the transcription is the first sign that the user's turn ended.
-      this.awaitingSince ??= this.deps.scheduler.now();
-      this.user.add(heard);
-      this.emit({ type: 'transcript', role: 'user', text: heard, final: false });
-    }
-    for (const part of content.modelTurn?.parts ?? []) {
-      if (part.inlineData?.data) this.onAudio(part.inlineData.data, part.inlineData.mimeType);
-    }
-    const said = content.outputTranscription?.text;
-    if (said) {
-      const turn = this.ensureTurn();
-      turn.transcript += said;
-      if (!turn.dropping)
-        this.emit({ type: 'transcript', role: 'assistant', text: said, final: false, responseId: turn.id });
-    }
-    if (content.interrupted) {
-      // The service heard the user over its reply and stopped it (barge-in by server VAD).
-      this.emit({ type: 'speech-start', timestamp: this.inputPositionMs });
-      this.finishTurn('cancelled');
-    }
-    if (content.turnComplete) {
-      this.finishTurn('completed');
-      if (this.goAwayPending) void this.resume('goAway');
-    }
-  }
-
-  private onAudio(base64: string, mimeType: string | undefined): void {
-    const rate = pcmRate(mimeType);
-    if (rate !== GEMINI_OUTPUT_FORMAT.sampleRate) {
-      this.deps.logger.warn(`model audio in ${mimeType ?? 'no MIME type'} ignored (expected audio/pcm;rate=24000)`);
-      return;
-    }
-    const turn = this.ensureTurn();
-    if (turn.dropping) return;
-    const bytes = Buffer.from(base64, 'base64');
-    const usable = bytes.subarray(0, bytes.byteLength - (bytes.byteLength % 2));
-    if (usable.byteLength === 0) return;
-    if (!turn.firstAudio) {
-      turn.firstAudio = true;
-      const ms = this.deps.scheduler.now() - turn.startedAt;
-      this.deps.telemetry.recordFirstAudio(ms);
-      turn.span.setAttribute('gemini_live.time_to_first_audio_ms', ms);
-    }
-    const frame: AudioFrame = {
-      kind: 'audio',
-      timestamp: this.outputPositionMs,
-      format: GEMINI_OUTPUT_FORMAT,
-      samples: bytesToSamples('pcm16', usable),
-      responseId: turn.id,
-      ...(this.discontNext ? { discont: true } : {}),
-    };
-    this.discontNext = false;
-    const ms = audioDurationMs(frame);
-    this.outputPositionMs += ms;
-    turn.receivedMs += ms;
-    this.emit({ type: 'audio', responseId: turn.id, frame });
-  }
-
-  private onToolCall(calls: readonly FunctionCall[]): void {
-    const turn = this.ensureTurn();
-    for (const call of calls) {
-      if (!call.id || !call.name) {
-        this.deps.logger.warn(`function call without ${call.id ? 'a name' : 'an id'} ignored`);
-        continue;
-      }
-      if (this.toolCalls.has(call.id)) continue;
-      const args = JSON.stringify(call.args ?? {});
-      this.toolCalls.set(call.id, {
-        name: call.name,
-        span: this.deps.telemetry.toolSpan(call.id, call.name),
-        answered: false,
-        cancelled: false,
-      });
-      this.log.push({ type: 'tool-call', id: call.id, name: call.name, arguments: args });
-      this.emit({ type: 'tool-call', id: call.id, name: call.name, arguments: args, responseId: turn.id });
-    }
-    // The model waits for the results: this response is over, the next one carries the answer.
-    this.finishTurn('completed');
-  }
-
-  private onToolCallCancellation(ids: readonly string[]): void {
-    const withdrawn: string[] = [];
-    for (const id of ids) {
-      const call = this.toolCalls.get(id);
-      if (!call || call.answered || call.cancelled) continue;
-      call.cancelled = true;
-      withdrawn.push(id);
-      endSpan(call.span, 'cancelled by the server');
-      this.deps.logger.info(`tool call ${id} (${call.name}) cancelled by the server; its result will not be sent`);
-    }
-    // The tool router stops the running tools (a `cancel-tool-calls` control event).
-    if (withdrawn.length > 0) this.emit({ type: 'tool-calls-cancelled', ids: withdrawn });
+    if (message.toolCall) this.turns.onToolCall(message.toolCall.functionCalls ?? []);
+    if (message.toolCallCancellation) this.turns.onToolCallCancellation(message.toolCallCancellation.ids ?? []);
+    if (message.serverContent && this.turns.onServerContent(message.serverContent) && this.goAwayPending)
+      void this.resume('goAway');
   }
 
   /** Resumes at once when idle, else after the current turn, and at the latest before the deadline. */
   private onGoAway(timeLeftMs: number | undefined): void {
     this.deps.logger.info(`goAway: the server closes this socket in ${timeLeftMs ?? '?'} ms; resuming`);
-    if (!this.turn) {
+    if (!this.turns.active) {
       void this.resume('goAway');
       return;
     }
     this.goAwayPending = true;
     const margin = Math.max(0, (timeLeftMs ?? 1000) - 500);
     this.goAwayTimer ??= timer(margin, this.deps.scheduler).subscribe(() => void this.resume('goAway'));
-  }
-
-  // ---- turns ---------------------------------------------------------------------------------
-
-  private ensureTurn(): ModelTurn {
-    if (this.turn) return this.turn;
-    const heard = this.user.take();
-    if (heard) {
-      this.log.push({ type: 'message', role: 'user', text: heard });
-      this.emit({ type: 'transcript', role: 'user', text: heard, final: true });
-    }
-    const id = `resp_${this.id}_${++this.responseSeq}`;
-    this.turn = new ModelTurn(
-      id,
-      this.deps.telemetry.responseSpan(id),
-      this.awaitingSince ?? this.deps.scheduler.now(),
-    );
-    this.awaitingSince = undefined;
-    this.usage = undefined;
-    this.emit({ type: 'response-start', responseId: id });
-    return this.turn;
-  }
-
-  private finishTurn(status: ResponseStatus): void {
-    const turn = this.turn;
-    this.turn = undefined;
-    if (!turn) return;
-    // The service keeps the whole turn in its context, interrupted or not: so does the replay log.
-    if (turn.transcript) this.log.push({ type: 'message', role: 'assistant', text: turn.transcript });
-    if (turn.reported) return;
-    if (turn.transcript && !turn.dropping)
-      this.emit({ type: 'transcript', role: 'assistant', text: turn.transcript, final: true, responseId: turn.id });
-    this.reportDone(turn, status);
-  }
-
-  private reportDone(turn: ModelTurn, status: ResponseStatus): void {
-    turn.reported = true;
-    const usage = this.usage;
-    if (usage) {
-      this.deps.telemetry.recordUsage(usage);
-      turn.span.setAttributes({
-        'gemini_live.input_tokens': usage.inputTokens,
-        'gemini_live.output_tokens': usage.outputTokens,
-      });
-    }
-    turn.span.setAttribute('gemini_live.status', status);
-    endSpan(turn.span, status === 'failed' ? 'failed' : undefined);
-    this.emit({ type: 'response-done', responseId: turn.id, status, ...(usage ? { usage } : {}) });
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -623,10 +441,4 @@ export class GeminiLiveSession implements S2SSession {
 
 function backoff(policy: GeminiLiveConfig['reconnect'], attempt: number): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-}
-
-function toUsage(meta: NonNullable<ServerMessage['usageMetadata']>): TokenUsage {
-  const inputTokens = meta.promptTokenCount ?? 0;
-  const outputTokens = meta.responseTokenCount ?? 0;
-  return { inputTokens, outputTokens, totalTokens: meta.totalTokenCount ?? inputTokens + outputTokens };
 }
