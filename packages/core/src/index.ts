@@ -29,6 +29,7 @@ export {
 } from './provider/failover/failover-provider.js';
 export { FailoverSession } from './provider/failover/failover-session.js';
 export { PcmRateConverter } from './provider/failover/pcm-rate-converter.js';
+export { type BufferedInput, HeldInputBuffer } from './provider/held-input.js';
 export { providerEcho } from './provider/nodes/echo-node.js';
 export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';

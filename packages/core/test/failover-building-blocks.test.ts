@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AudioFormat } from '../src/audio-format.js';
 import type { AudioFrame } from '../src/frames.js';
 import { CircuitBreaker } from '../src/provider/failover/circuit-breaker.js';
-import { FailoverInputBuffer } from '../src/provider/failover/input-buffer.js';
 import { PcmRateConverter } from '../src/provider/failover/pcm-rate-converter.js';
+import { HeldInputBuffer } from '../src/provider/held-input.js';
 
 const pcm = (sampleRate: number): AudioFormat => ({ encoding: 'pcm16', sampleRate, channels: 1 });
 const frame = (samples: Int16Array, sampleRate: number, timestamp = 0): AudioFrame => ({
@@ -50,9 +50,9 @@ describe('PcmRateConverter', () => {
   });
 });
 
-describe('FailoverInputBuffer', () => {
+describe('HeldInputBuffer', () => {
   it('keeps order, bounds audio to maxMs by dropping the oldest, and counts what it dropped', () => {
-    const buffer = new FailoverInputBuffer(100);
+    const buffer = new HeldInputBuffer(100);
     const ms20 = (t: number) => frame(new Int16Array(320), 16_000, t);
     buffer.push({ kind: 'speech-start', atMs: 0 });
     for (let t = 0; t < 160; t += 20) buffer.push({ kind: 'audio', frame: ms20(t) });

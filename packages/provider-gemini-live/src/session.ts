@@ -5,6 +5,7 @@ import {
   closeSocket,
   endSpan,
   formatToString,
+  HeldInputBuffer,
   type HistoryItem,
   type InterruptOptions,
   type InterruptResult,
@@ -39,6 +40,8 @@ import {
 import { durationMs, parseServerMessage } from './wire/server-messages.js';
 
 type State = 'connecting' | 'open' | 'resuming' | 'closed';
+
+const HOLD_WHILE_RESUMING_MS = 5000;
 
 export interface SessionDeps {
   /** Everything but the key, which the session keeps in a private field (never inspected or logged). */
@@ -85,7 +88,8 @@ export class GeminiLiveSession implements S2SSession {
   private inputPositionMs = 0;
   private goAwayPending = false;
   private goAwayTimer: Subscription | undefined;
-  private droppedAudioMs = 0;
+  /** User audio sent while resuming: delivered on the new socket (bounded; the excess is counted). */
+  private readonly held = new HeldInputBuffer(HOLD_WHILE_RESUMING_MS);
   private readonly delays: ScheduledDelays;
   private closing: Promise<void> | undefined;
 
@@ -156,12 +160,15 @@ export class GeminiLiveSession implements S2SSession {
         `${WHO}: audio must be ${formatToString(GEMINI_INPUT_FORMAT)}, got ${formatToString(frame.format)}; insert audio.resample with sampleRate 16000`,
       );
     }
-    const ms = audioDurationMs(frame);
-    this.inputPositionMs += ms;
+    this.inputPositionMs += audioDurationMs(frame);
     if (this.state !== 'open') {
-      this.droppedAudioMs += ms;
+      this.held.push({ kind: 'audio', frame });
       return;
     }
+    this.sendFrame(frame);
+  }
+
+  private sendFrame(frame: AudioFrame): void {
     const bytes = samplesToBytes(frame.samples);
     this.send(
       audioMessage(
@@ -350,10 +357,12 @@ export class GeminiLiveSession implements S2SSession {
         continue;
       }
       this.state = 'open';
-      if (this.droppedAudioMs > 0) {
-        this.deps.logger.warn(`${Math.round(this.droppedAudioMs)} ms of user audio dropped while resuming`);
-        this.droppedAudioMs = 0;
-      }
+      const held = this.held.take();
+      for (const item of held.items) if (item.kind === 'audio') this.sendFrame(item.frame);
+      if (held.droppedMs > 0)
+        this.deps.logger.warn(
+          `${Math.round(held.droppedMs)} ms of user audio dropped while resuming (${HOLD_WHILE_RESUMING_MS} ms are held)`,
+        );
       this.emit({ type: 'reconnected', gapMs: Math.round(this.deps.scheduler.now() - lostAt), attempt });
       return;
     }

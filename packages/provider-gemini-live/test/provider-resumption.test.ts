@@ -49,6 +49,19 @@ describe('provider.gemini-live: session resumption', () => {
     expect(server.connections[1].context.at(-1)).toBe('model: I heard you. I have 3 earlier messages in context.');
   });
 
+  it('user audio sent while resuming is held and delivered on the new socket', async () => {
+    server.injectFault({ type: 'drop' });
+    const lost = await probe.waitFor('connection lost', (e) => e.type === 'error');
+    const mark = probe.events.indexOf(lost);
+    for (const frame of utteranceFrames()) session.sendAudio(frame);
+    await probe.waitFor('reconnected', (e) => e.type === 'reconnected', mark);
+    await probe.waitFor('answer on the new socket', (e) => e.type === 'response-done', mark);
+    expect(server.connections[1].context.slice(-2)).toEqual([
+      'user: hello',
+      'model: I heard you. I have 3 earlier messages in context.',
+    ]);
+  });
+
   it('a refused handle falls back to a new session that gets the conversation replayed as text', async () => {
     server.injectFault({ type: 'forget-handles' });
     server.injectFault({ type: 'drop' });

@@ -2,6 +2,7 @@ import { defer, type Observable, of, Subject, Subscription, startWith } from 'rx
 import { type AudioFormat, formatToString, sameFormat } from '../../audio-format.js';
 import type { AudioFrame } from '../../frames.js';
 import { iterateObservable } from '../event-iterator.js';
+import { type BufferedInput, HeldInputBuffer } from '../held-input.js';
 import {
   type ConversationContext,
   type HistoryItem,
@@ -15,7 +16,6 @@ import {
 } from '../s2s.js';
 import { FailoverConversationLog } from './conversation-log.js';
 import type { FailoverSwitch } from './failover-provider.js';
-import { type BufferedInput, FailoverInputBuffer } from './input-buffer.js';
 import { PcmRateConverter } from './pcm-rate-converter.js';
 
 const WHO = 'provider.failover';
@@ -62,9 +62,9 @@ export class FailoverSession implements S2SSession {
   private closeReason: string | undefined;
   private current: Current | undefined;
   private readonly log: FailoverConversationLog;
-  private readonly buffer: FailoverInputBuffer;
+  private readonly buffer: HeldInputBuffer;
   /** User audio since the last completed reply: replayed to the next provider when a turn was cut off. */
-  private readonly recent: FailoverInputBuffer;
+  private readonly recent: HeldInputBuffer;
   /** Which provider asked for each tool call. */
   private readonly toolCalls = new Map<string, { index: number; name: string; answered: boolean }>();
   private readonly openResponses = new Set<string>();
@@ -72,8 +72,8 @@ export class FailoverSession implements S2SSession {
 
   constructor(private readonly deps: FailoverSessionDeps) {
     this.log = new FailoverConversationLog(deps.context.history);
-    this.buffer = new FailoverInputBuffer(deps.bufferMs);
-    this.recent = new FailoverInputBuffer(deps.bufferMs);
+    this.buffer = new HeldInputBuffer(deps.bufferMs);
+    this.recent = new HeldInputBuffer(deps.bufferMs);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<S2SEvent> {

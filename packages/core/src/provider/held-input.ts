@@ -1,5 +1,5 @@
-import type { AudioFrame } from '../../frames.js';
-import { audioDurationMs } from '../../frames.js';
+import type { AudioFrame } from '../frames.js';
+import { audioDurationMs } from '../frames.js';
 
 /** What the client sent while no provider session was ready. */
 export type BufferedInput =
@@ -8,10 +8,10 @@ export type BufferedInput =
   | { readonly kind: 'speech-start' | 'speech-stop'; readonly atMs: number };
 
 /**
- * Holds user input from a provider failure until the next session is ready. Audio is bounded by
- * `maxMs`: beyond it the oldest audio goes, and how much went is counted (never silently).
+ * Holds user input while no session can take it (a failover switch, a resumption). Audio is
+ * bounded by `maxMs`: beyond it the oldest audio goes, and how much went is counted (never silently).
  */
-export class FailoverInputBuffer {
+export class HeldInputBuffer {
   private items: BufferedInput[] = [];
   private audioMs = 0;
   droppedMs = 0;
