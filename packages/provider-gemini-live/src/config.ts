@@ -1,4 +1,4 @@
-import { type AudioCaps, type AudioFormat, apiKeyField } from '@beluga-voice/core';
+import { type AudioCaps, type AudioFormat, apiKeyField, toolSpecSchema } from '@beluga-voice/core';
 import { z } from 'zod';
 
 const automatic = z
@@ -28,17 +28,6 @@ const manual = z
   .describe('No server detection: a local VAD sends activityStart / activityEnd');
 
 export const geminiTurnDetectionSchema = z.discriminatedUnion('type', [automatic, manual]);
-
-const toolSchema = z
-  .object({
-    name: z.string().min(1).describe('Function name the model calls'),
-    description: z.string().default('').describe('What the function does, for the model'),
-    parameters: z
-      .record(z.string(), z.unknown())
-      .default({ type: 'object', properties: {} })
-      .describe('JSON Schema of the arguments'),
-  })
-  .strict();
 
 const reconnectSchema = z
   .object({
@@ -74,7 +63,7 @@ export const geminiLiveConfigSchema = z
       })
       .describe('automatic (server activity detection) or manual (activityStart/activityEnd from a local VAD)'),
     transcription: z.boolean().default(true).describe('Ask for input and output audio transcriptions'),
-    tools: z.array(toolSchema).default([]).describe('Functions the model may call (the tool router may add more)'),
+    tools: z.array(toolSpecSchema).default([]).describe('Functions the model may call (the tool router may add more)'),
     contextWindowCompression: z
       .boolean()
       .default(true)

@@ -1,4 +1,4 @@
-import { type AudioCaps, type AudioFormat, apiKeyField } from '@beluga-voice/core';
+import { type AudioCaps, type AudioFormat, apiKeyField, toolSpecSchema } from '@beluga-voice/core';
 import { z } from 'zod';
 
 const serverVad = z
@@ -44,17 +44,6 @@ const noVad = z
   .describe('No server turn detection: push-to-talk or a local VAD (commit and respond on speech stop)');
 
 export const turnDetectionSchema = z.discriminatedUnion('type', [serverVad, semanticVad, noVad]);
-
-const toolSchema = z
-  .object({
-    name: z.string().min(1).describe('Function name the model calls'),
-    description: z.string().default('').describe('What the function does, for the model'),
-    parameters: z
-      .record(z.string(), z.unknown())
-      .default({ type: 'object', properties: {} })
-      .describe('JSON Schema of the arguments'),
-  })
-  .strict();
 
 const reconnectSchema = z
   .object({
@@ -119,7 +108,7 @@ export const openaiRealtimeConfigSchema = z
       ])
       .default({ model: 'whisper-1' })
       .describe('Transcribe the user audio (user transcripts); false turns it off'),
-    tools: z.array(toolSchema).default([]).describe('Functions the model may call (the tool router may add more)'),
+    tools: z.array(toolSpecSchema).default([]).describe('Functions the model may call (the tool router may add more)'),
     toolChoice: z
       .union([
         z.enum(['auto', 'none', 'required']),

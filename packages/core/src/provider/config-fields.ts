@@ -1,3 +1,4 @@
+// Config fields every provider node declares the same way.
 import { z } from 'zod';
 
 /**
@@ -18,3 +19,15 @@ export function apiKeyField(envVar: string, description: string) {
     })
     .describe(`${description}; defaults to $${envVar}. Secret: never printed`);
 }
+
+/** A function the model may call, as provider configs declare it (a `ToolSpec`). */
+export const toolSpecSchema = z
+  .object({
+    name: z.string().min(1).describe('Function name the model calls'),
+    description: z.string().default('').describe('What the function does, for the model'),
+    parameters: z
+      .record(z.string(), z.unknown())
+      .default({ type: 'object', properties: {} })
+      .describe('JSON Schema of the arguments'),
+  })
+  .strict();
