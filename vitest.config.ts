@@ -33,6 +33,12 @@ export default defineConfig({
       },
       { find: /^@beluga-voice\/transport-websocket\/nodes$/, replacement: src('transport-websocket/src/nodes.ts') },
       { find: /^@beluga-voice\/transport-websocket$/, replacement: src('transport-websocket/src/index.ts') },
+      {
+        find: /^@beluga-voice\/provider-gemini-live\/mock$/,
+        replacement: src('provider-gemini-live/src/mock/index.ts'),
+      },
+      { find: /^@beluga-voice\/provider-gemini-live\/nodes$/, replacement: src('provider-gemini-live/src/nodes.ts') },
+      { find: /^@beluga-voice\/provider-gemini-live$/, replacement: src('provider-gemini-live/src/index.ts') },
     ],
   },
   test: {

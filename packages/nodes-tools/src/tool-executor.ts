@@ -96,6 +96,14 @@ export class ToolExecutor {
     }
   }
 
+  /** The provider withdrew these calls: they stop whatever their tool's `cancelOnInterrupt`. */
+  cancel(ids: readonly string[]): void {
+    for (const running of [...this.running]) {
+      if (ids.includes(running.call.id))
+        running.stop(cancelled(running.call, 'provider'), new Error('cancelled by the provider'));
+    }
+  }
+
   /** The pipeline closes: every in-flight call is aborted. */
   abortAll(): void {
     for (const running of [...this.running])

@@ -1,12 +1,12 @@
 import {
   type ConversationContext,
-  type Logger,
-  redact,
+  redactingLogger,
   registerSecret,
   type S2SCapabilities,
   type S2SProvider,
   type S2SSession,
   type StartSessionOptions,
+  silentLogger,
 } from '@beluga-voice/core';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
@@ -25,14 +25,6 @@ export interface OpenAIRealtimeProviderOptions {
   readonly scheduler?: SchedulerLike;
   /** Source of jitter for reconnection delays. */
   readonly random?: () => number;
-}
-
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Every message passes through `redact`: nothing this provider logs can carry the key. */
-function redacting(logger: Logger): Logger {
-  const wrap = (fn: Logger['info']) => (message: string, data?: Record<string, unknown>) => fn(redact(message), data);
-  return { debug: wrap(logger.debug), info: wrap(logger.info), warn: wrap(logger.warn), error: wrap(logger.error) };
 }
 
 export function openaiRealtimeCapabilities(
@@ -67,7 +59,7 @@ export class OpenAIRealtimeProvider implements S2SProvider {
 
   async startSession(conversation: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
     const config = this.#config;
-    const logger = redacting(options.logger ?? silent);
+    const logger = redactingLogger(options.logger ?? silentLogger);
     const temperature = conversation.temperature ?? config.temperature;
     if (config.protocol === 'ga' && temperature !== undefined && !this.#warnedTemperature) {
       this.#warnedTemperature = true;

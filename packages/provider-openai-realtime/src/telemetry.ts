@@ -5,10 +5,11 @@ import {
   type Histogram,
   type Meter,
   type Span,
-  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+
+export { endSpan } from '@beluga-voice/core';
 
 /**
  * Span and metric names; attributes never carry the API key or tool arguments. Every span is a
@@ -72,9 +73,4 @@ export class RealtimeTelemetry {
     this.tokens.add(usage.inputTokens, { model: this.attributes.model, direction: 'input' });
     this.tokens.add(usage.outputTokens, { model: this.attributes.model, direction: 'output' });
   }
-}
-
-export function endSpan(span: Span, error?: string): void {
-  if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-  span.end();
 }

@@ -48,6 +48,15 @@ prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C.
   --protocol P        auto (default), ga or beta
   --script FILE.json  what the mock answers: replies, audio, latencies
 `,
+  'mock-gemini': `usage: beluga mock-gemini [--port N] [--host H] [--api-key K] [--script FILE.json]
+
+Serves a local mock of the Gemini Live API (needs @beluga-voice/provider-gemini-live); prints
+"listening ws://127.0.0.1:N" and serves until Ctrl-C.
+  --port N            port to listen on (0 picks a free one)
+  --host H            address to listen on (default 127.0.0.1)
+  --api-key K         the only API key accepted (default: any)
+  --script FILE.json  what the mock answers: replies, audio, function calls
+`,
   serve: `usage: beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S]
                     [--token T] [--allow-origin URL]... [--public-url URL] [--events FILE]
                     [--max-message-bytes N] [--max-message-rate N]
@@ -80,6 +89,9 @@ usage:
                      [--protocol auto|ga|beta] [--script FILE.json]
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
+  beluga mock-gemini [--port N] [--host H] [--api-key K] [--script FILE.json]
+                                        the Gemini Live mock server (needs @beluga-voice/provider-gemini-live);
+                                        prints "listening ws://127.0.0.1:N" and serves until Ctrl-C
   beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
                [--allow-origin URL]... [--public-url URL] [--events FILE] [--max-message-bytes N] [--max-message-rate N]
                                         serves the pipeline to live callers, one instance per connection: a browser

@@ -219,6 +219,9 @@ class SessionBridge {
         });
         return;
       }
+      case 'tool-calls-cancelled':
+        this.ctx.control.send({ type: 'cancel-tool-calls', ids: event.ids, reason: 'cancelled by the provider' });
+        return;
       case 'speech-start':
         this.userSpeechStarted();
         this.emitFrame('events', { kind: 'speech-start', timestamp: event.timestamp, source: 'server' });

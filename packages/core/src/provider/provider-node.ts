@@ -22,6 +22,14 @@ export interface ProviderNodeDefinition<T extends string, S extends z.ZodObject>
 
 const DRAIN_TIMEOUT_MS = 5000;
 
+/** Where a provider node spec keeps its definition (a global symbol: it survives duplicate copies of core). */
+const DEFINITION = Symbol.for('@beluga-voice/provider-definition');
+
+/** The definition behind a node type made by `defineProviderNode` (what `provider.failover` builds providers from). */
+export function providerDefinitionOf(spec: object): ProviderNodeDefinition<string, z.ZodObject> | undefined {
+  return (spec as { [DEFINITION]?: ProviderNodeDefinition<string, z.ZodObject> })[DEFINITION];
+}
+
 /**
  * Declares a node type that puts a speech-to-speech provider into a graph. One session per run:
  * it opens when the pipeline starts and closes on stop (after the current response), on an
@@ -39,7 +47,7 @@ export function defineProviderNode<const T extends string, S extends z.ZodObject
       .default(conversationSchema.parse({}))
       .describe('Conversation behaviour: false interruptions, idle timeout, stalled responses'),
   }) as unknown as z.ZodType<C, CIn>;
-  return defineNode({
+  const spec = defineNode({
     type: definition.type,
     summary: definition.summary,
     config,
@@ -76,4 +84,6 @@ export function defineProviderNode<const T extends string, S extends z.ZodObject
         bridgeProvider(inputs, { provider, context, ctx, drainTimeoutMs, conversation: config.conversation });
     },
   });
+  (spec as unknown as Record<symbol, unknown>)[DEFINITION] = definition;
+  return spec;
 }

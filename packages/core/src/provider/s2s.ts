@@ -82,6 +82,8 @@ export type S2SEvent =
       readonly arguments: string;
       readonly responseId?: string;
     }
+  /** The provider withdrew tool calls it asked for; their results are no longer wanted. */
+  | { readonly type: 'tool-calls-cancelled'; readonly ids: readonly string[] }
   | { readonly type: 'speech-start'; readonly timestamp: number }
   | { readonly type: 'speech-stop'; readonly timestamp: number }
   | { readonly type: 'response-start'; readonly responseId: string }
@@ -144,4 +146,9 @@ export interface S2SProvider {
   readonly name: string;
   readonly capabilities: S2SCapabilities;
   startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession>;
+  /**
+   * Whether an error of this provider's sessions should make `provider.failover` move to the next
+   * provider. Without it: fatal errors, auth, rate limits and server errors do.
+   */
+  shouldFailover?(error: S2SError): boolean;
 }
