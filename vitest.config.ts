@@ -23,6 +23,12 @@ export default defineConfig({
         replacement: src('provider-openai-realtime/src/nodes.ts'),
       },
       { find: /^@beluga-voice\/provider-openai-realtime$/, replacement: src('provider-openai-realtime/src/index.ts') },
+      {
+        find: /^@beluga-voice\/transport-websocket\/testing$/,
+        replacement: src('transport-websocket/src/testing/index.ts'),
+      },
+      { find: /^@beluga-voice\/transport-websocket\/nodes$/, replacement: src('transport-websocket/src/nodes.ts') },
+      { find: /^@beluga-voice\/transport-websocket$/, replacement: src('transport-websocket/src/index.ts') },
     ],
   },
   test: {

@@ -88,6 +88,11 @@ export interface NodeContext {
   /** Folder that relative paths in config resolve against (the YAML file's folder, or the cwd). */
   readonly baseDir: string;
   /**
+   * What the host lent to this run (`StartOptions.services`), e.g. the live connection a transport
+   * node binds to; empty unless the host gave something.
+   */
+  readonly services: Readonly<Record<string, unknown>>;
+  /**
    * Fails the node from outside its output streams (a sink's write error, a background task): the
    * node's `onError` policy applies exactly as if an output had errored.
    */

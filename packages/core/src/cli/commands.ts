@@ -105,7 +105,8 @@ export async function mockOpenAiCommand(options: MockOptions, io: CliIo, signals
   }
 }
 
-function resolveFrom(bases: readonly string[], specifier: string): string | undefined {
+/** The path of `specifier` as installed next to the first of `bases` that has it. */
+export function resolveFrom(bases: readonly string[], specifier: string): string | undefined {
   for (const base of bases) {
     try {
       return createRequire(base).resolve(specifier);

@@ -10,6 +10,7 @@ import {
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { type CliIo, type StopSignals, UsageError } from './io.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 
 export const USAGE = `beluga: run and inspect Beluga Voice pipelines
 
@@ -26,6 +27,11 @@ usage:
   beluga mock-openai [--port N] [--host H] [--api-key K] [--tls] [--protocol auto|ga|beta] [--script FILE.json]
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
+  beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
+               [--allow-origin URL]... [--public-url URL] [--events FILE]
+                                        serves the pipeline to live callers, one instance per connection: a browser
+                                        page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics
+                                        (needs @beluga-voice/transport-websocket); SIGTERM drains, a second one ends at once
 
 exit codes:
   0    success (run: the pipeline ended, or drained after Ctrl-C)
@@ -107,6 +113,8 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
       };
       return mockOpenAiCommand(options, io, signals);
     }
+    case 'serve':
+      return serveCommand(args, io, signals);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -17,6 +17,7 @@ export interface NodeContextDeps {
   readonly demand: Demand;
   readonly formats: NodeContext['formats'];
   readonly baseDir: string;
+  readonly services?: Readonly<Record<string, unknown>>;
   readonly linkedOffers: (key: string) => unknown[];
   readonly fail: (error: unknown) => void;
 }
@@ -57,6 +58,7 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     demand: deps.demand,
     formats: deps.formats,
     baseDir: deps.baseDir,
+    services: deps.services ?? {},
     fail: (error) => deps.fail(error),
     onClose: (fn) => {
       closers.push(fn);

@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly emitFrames?: boolean;
   /** How often queue depth and drops are reported on the bus; 0 turns the report off. */
   readonly metricsIntervalMs?: number;
+  /** Objects the host lends to the nodes of this run, read through `ctx.services` (e.g. a live connection). */
+  readonly services?: Readonly<Record<string, unknown>>;
 }
 
 export interface StopOptions {
@@ -323,6 +325,7 @@ export class Pipeline implements RunningPipeline {
       demand: rt.demand,
       formats: rt.node.formats,
       baseDir: this.options.baseDir ?? process.cwd(),
+      services: this.options.services ?? {},
       linkedOffers: (key) => this.linkedOffers(rt.id, key),
       fail: (error) => this.onNodeError(rt, error),
     });

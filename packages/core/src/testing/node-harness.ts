@@ -29,6 +29,8 @@ export interface NodeHarnessOptions {
   readonly scheduler?: SchedulerLike;
   readonly baseDir?: string;
   readonly linkedOffers?: Readonly<Record<string, readonly unknown[]>>;
+  /** What the host lends the node (`ctx.services`), e.g. a fake connection for a transport node. */
+  readonly services?: Readonly<Record<string, unknown>>;
 }
 
 export interface NodeHarness {
@@ -81,6 +83,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
     demand,
     formats: { inputs: inputFormats, outputs: outputFormats },
     baseDir: options.baseDir ?? process.cwd(),
+    services: options.services ?? {},
     linkedOffers: (key) => [...(options.linkedOffers?.[key] ?? [])],
     fail: (error) => failures.push(error),
   });

@@ -19,7 +19,8 @@ export interface Interpolated {
   readonly whole: boolean;
 }
 
-const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
+// `call.NAME` names a per-call parameter (`beluga serve`: Twilio customParameters, browser query).
+const REFERENCE = /^((?:call\.)?[A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 
 /**
  * Replaces `${NAME}` and `${NAME:-default}` (the default applies when NAME is unset or empty, as

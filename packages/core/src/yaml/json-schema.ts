@@ -7,8 +7,8 @@ type JsonSchema = Record<string, unknown>;
 /** A string that is exactly one `${VAR}` or `${VAR:-default}`: accepted wherever a scalar is. */
 const VARIABLE: JsonSchema = {
   type: 'string',
-  pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$',
-  description: 'An environment variable, interpolated when the pipeline is loaded',
+  pattern: '^\\$\\{(call\\.)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$',
+  description: 'An environment variable (or, under `beluga serve`, a per-call parameter `call.NAME`)',
 };
 
 const ENDPOINT = '[^\\s.>-][^\\s.]*(\\.[^\\s.]+)?';

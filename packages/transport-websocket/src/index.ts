@@ -1,0 +1,11 @@
+export { browserIn } from './browser-in.js';
+export { browserOut } from './browser-out.js';
+export { CALL_SERVICE, type CallConnection, type CallProtocol, type Playout } from './call-connection.js';
+export { CLOSE, type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
+export { nodes } from './nodes.js';
+export { runServeCli } from './serve-cli.js';
+export { ServedPipeline, type ServedProtocols } from './served-pipeline.js';
+export { BelugaServer, PATHS, type ServerOptions } from './server.js';
+export { twilioIn } from './twilio-in.js';
+export { twilioOut } from './twilio-out.js';
+export { twimlSnippet } from './twiml.js';

@@ -1,0 +1,137 @@
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { redact } from '@beluga-voice/core';
+import { ServedPipeline } from './served-pipeline.js';
+import { BelugaServer, PATHS } from './server.js';
+import { twimlSnippet } from './twiml.js';
+
+/** What the core CLI hands over (its `CliIo` and `StopSignals`). */
+export interface ServeIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+export interface ServeSignals {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+const EXIT = { ok: 0, invalid: 1, failed: 2, aborted: 130 } as const;
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'max-sessions': { type: 'string' },
+  'drain-timeout': { type: 'string' },
+  token: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
+  events: { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be an integer ${min}..${max}, got "${text}"`);
+  return value;
+}
+
+/**
+ * `beluga serve PIPELINE.yaml`: serves the pipeline to live callers until SIGTERM/SIGINT, which
+ * drains (a second one ends at once). Exit 0 after a drain, 1 on a bad command line or pipeline.
+ */
+export async function runServeCli(args: readonly string[], io: ServeIo, signals: ServeSignals): Promise<ExitCode> {
+  let file: string;
+  let values: ReturnType<typeof parse>['values'];
+  let port: number;
+  let maxSessions: number;
+  let drainTimeoutMs: number;
+  try {
+    const parsed = parse(args);
+    values = parsed.values;
+    if (parsed.positionals.length !== 1) throw new UsageError('expected one pipeline file');
+    file = resolve(io.cwd, parsed.positionals[0] as string);
+    port = integer('port', values.port, 8080, 0, 65535);
+    maxSessions = integer('max-sessions', values['max-sessions'], 100, 1, 100_000);
+    drainTimeoutMs = integer('drain-timeout', values['drain-timeout'], 30, 0, 86_400) * 1000;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`beluga serve: ${error.message} (beluga --help for usage)\n`);
+    return EXIT.invalid;
+  }
+  let pipeline: ServedPipeline;
+  try {
+    const loaded = await ServedPipeline.load(file, io.env);
+    for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+    pipeline = loaded.pipeline;
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n`);
+    return EXIT.invalid;
+  }
+  const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
+  const events = values.events ? createWriteStream(resolve(io.cwd, values.events)) : undefined;
+  const token = values.token ?? io.env.BELUGA_TOKEN;
+  const server = await BelugaServer.start(pipeline, {
+    port,
+    host: values.host ?? '127.0.0.1',
+    maxSessions,
+    ...(token ? { token } : {}),
+    allowOrigins: values['allow-origin'] ?? [],
+    log,
+    ...(events
+      ? { onEvent: (session, event) => events.write(`${redact(JSON.stringify({ session, ...event }))}\n`) }
+      : {}),
+  });
+  let signalled = 0;
+  let code: ExitCode = EXIT.ok;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const onSignal = () => {
+    signalled++;
+    if (signalled === 1) {
+      log(
+        `draining: ${server.host.active} live sessions, up to ${drainTimeoutMs / 1000} s (signal again to end at once)`,
+      );
+      void server.drain(drainTimeoutMs).then(done);
+    } else if (signalled === 2) {
+      log('ending every session now');
+      code = EXIT.aborted;
+      void server.abort().then(done);
+    }
+  };
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
+  const base = server.url;
+  if (pipeline.protocols.browser)
+    io.stdout.write(`browser: open ${base}/ (WebSocket ${base.replace('http', 'ws')}${PATHS.browser})\n`);
+  if (pipeline.protocols.twilio) {
+    const publicUrl = values['public-url'];
+    const stream = publicUrl
+      ? `${publicUrl.replace(/^http/, 'ws').replace(/\/$/, '')}${PATHS.twilio}`
+      : `wss://YOUR-PUBLIC-HOST${PATHS.twilio}`;
+    io.stdout.write(
+      `twilio: answer calls with this TwiML (Twilio needs a public wss:// URL${publicUrl ? '' : ': pass --public-url'}):\n${twimlSnippet(stream, pipeline.callNames)}\n`,
+    );
+  }
+  io.stdout.write(`listening ${base}\n`);
+  await finished;
+  signals.off('SIGINT', onSignal);
+  signals.off('SIGTERM', onSignal);
+  await new Promise<void>((done) => (events ? events.end(() => done()) : done()));
+  log('stopped');
+  return code;
+}
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

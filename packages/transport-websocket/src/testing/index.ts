@@ -1,0 +1,1 @@
+export { simulateTwilioCall, type TwilioCallerOptions, type TwilioCallReport } from './twilio-caller.js';
