@@ -99,9 +99,14 @@ done
 # Least connections suits long-lived calls; a worker whose /readyz says 503 (full or draining) is
 # taken out within one check interval and its live tunnels are left alone. A 503 from a worker that
 # filled up between two checks is retried once on another.
+# Each proxied call holds two descriptors: keep maxconn inside this shell's limit.
+fds=$(ulimit -n)
+[ "$fds" = unlimited ] && fds=65536
+maxconn=$(((fds - 200) / 2))
+[ "$maxconn" -le 10000 ] || maxconn=10000
 cat >"$run/haproxy.cfg" <<CFG
 global
-    maxconn 20000
+    maxconn $maxconn
     stats socket $run/haproxy.sock mode 600 level admin
 
 defaults
@@ -132,6 +137,7 @@ CFG
 
 haproxy -f "$run/haproxy.cfg" -db >"$run/haproxy.log" 2>&1 &
 haproxy_pid=$!
+echo "haproxy: 127.0.0.1:$port (pid $haproxy_pid)" >&2
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
   if ! kill -0 "$haproxy_pid" 2>/dev/null; then
