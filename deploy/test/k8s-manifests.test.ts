@@ -29,7 +29,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
 type Manifest = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   spec?: any;
   data?: any;
 };
@@ -116,10 +116,9 @@ describe('Kubernetes manifests', () => {
     expect(hpa.spec.metrics.map((m: any) => m.type)).toEqual(['Pods', 'Resource']);
     expect(hpa.spec.metrics[0].pods.metric.name).toBe('beluga_sessions_active');
     const ingress = byKind(docs, 'Ingress');
-    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
-    expect(
-      Number(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']),
-    ).toBeGreaterThanOrEqual(3600);
+    const annotations = ingress.metadata.annotations ?? {};
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    expect(Number(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
     expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe(byKind(docs, 'Service').metadata.name);
   });
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { parseWavHeader } from '@beluga-voice/nodes-audio';
+import { parseWavHeader } from '@beluga-voice/core/audio';
 import { simulateTwilioCall, type TwilioCallReport } from '@beluga-voice/transport-websocket/testing';
 import { describe, expect, it } from 'vitest';
 import { alive, type Cluster, repo, sleep, startCluster, stopCluster, workerMetric } from './support/cluster.js';

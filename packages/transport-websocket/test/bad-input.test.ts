@@ -92,7 +92,8 @@ describe('beluga serve against bad input', () => {
       streamSid: 'MZ1',
       media: { track: 'inbound', payload: Buffer.alloc(160, 0xff).toString('base64') },
     });
-    const closed = await closeAfter(JSON.stringify(START), ...Array.from({ length: 400 }, () => media));
+    // Past the burst allowance (5 s at 200 a second) in one go.
+    const closed = await closeAfter(JSON.stringify(START), ...Array.from({ length: 1200 }, () => media));
     expect(closed).toEqual({ code: 1008, reason: 'more than 200 messages a second' });
   });
 
