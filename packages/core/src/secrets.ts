@@ -12,6 +12,11 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) registered.add(value);
 }
 
+/** Whether `text` holds something shaped like a provider key (`sk-…`, `AIza…`), registered or not. */
+export function holdsKeyPattern(text: string): boolean {
+  return text.replace(KEY_PATTERN, MASK) !== text;
+}
+
 export function redact(text: string): string {
   let out = text.replace(KEY_PATTERN, MASK);
   for (const secret of registered) {

@@ -24,7 +24,8 @@ describe('a fatal provider error in a pipeline', () => {
         node: 'agent',
         code: 'server',
         fatal: true,
-        message: 'provider.scripted "agent": server went away',
+        // The runtime's one report of the node's failure, with the provider's own message and code.
+        message: 'node "agent" (provider.scripted) failed: provider.scripted "agent": server went away',
       }),
     ]);
   });

@@ -1,58 +1,9 @@
-import {
-  type AudioFrame,
-  audioDurationMs,
-  type BusEvent,
-  defineNode,
-  type Frame,
-  GraphBuilder,
-  Registry,
-} from '@beluga-voice/core';
-import { nodes as coreNodes } from '@beluga-voice/core/nodes';
+import { audioDurationMs, GraphBuilder } from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { nodes } from '../src/nodes.js';
-import { readWav } from '../src/wav-reader.js';
-import { fixture, joinSamples } from './audio-helpers.js';
+import { joinSamples } from './audio-helpers.js';
+import { audioOf, run, slowRegistry } from './slow-consumer.js';
 
-const collected = new Map<string, Frame[]>();
-
-/** A consumer that takes `busyMs` of wall clock per frame (a slow model, a slow disk), keeping what it got. */
-const collector = defineNode({
-  type: 'test.collector',
-  summary: 'Keeps every frame it receives, taking busyMs per audio frame',
-  config: z.object({ key: z.string(), busyMs: z.number().nonnegative() }).strict(),
-  inputs: { audio: { kinds: ['audio', 'speech-start', 'speech-stop'], required: true } },
-  outputs: {},
-  create(cfg, ctx) {
-    const out: Frame[] = [];
-    collected.set(cfg.key, out);
-    return ({ audio }) => {
-      const keep = (frame: Frame) => {
-        out.push(frame);
-        if (frame.kind !== 'audio' || cfg.busyMs === 0) return undefined;
-        return new Promise<void>((resolve) => setTimeout(resolve, cfg.busyMs));
-      };
-      const sub = audio.process(keep).subscribe();
-      ctx.onClose(() => sub.unsubscribe());
-      return {};
-    };
-  },
-});
-
-const registry = new Registry([...coreNodes, ...nodes, collector]);
-
-async function run(builder: GraphBuilder) {
-  const baseDir = fixture('.');
-  const graph = builder.build({ baseDir });
-  const pipeline = graph.start({ baseDir, metricsIntervalMs: 0 });
-  const events: BusEvent[] = [];
-  pipeline.events$.subscribe((e) => events.push(e));
-  await pipeline.done;
-  const stats = Object.fromEntries(pipeline.queueStats().map((s) => [s.link, s]));
-  return { graph, events, stats };
-}
-
-const audioOf = (key: string) => (collected.get(key) ?? []).filter((f): f is AudioFrame => f.kind === 'audio');
+const registry = slowRegistry();
 
 describe('backpressure through real audio nodes', () => {
   it('file (fast) -> resample -> block -> slow node: lossless, every queue bounded, same audio as without the slow node', async () => {
@@ -103,23 +54,5 @@ describe('backpressure through real audio nodes', () => {
     expect(played + link.droppedMs).toBeCloseTo(REPLY_MS, 6);
     const lost = events.filter((e) => e.type === 'metric' && e.name === 'queue.dropped_ms');
     expect(lost.at(-1)).toMatchObject({ value: link.droppedMs, attributes: { link: 'agent.audio->play.audio' } });
-  });
-
-  it('a fast file into Silero VAD and a slow sink with default queues: all the audio and both turns arrive', async () => {
-    const { graph, events, stats } = await run(
-      new GraphBuilder(registry)
-        .node('file', 'audio.file-source', { path: 'two-turns-16k.wav', pace: 'fast' })
-        .node('vad', 'audio.vad-silero')
-        .node('sink', 'test.collector', { key: 'silero', busyMs: 1 })
-        .chain('file', 'vad', 'sink'),
-    );
-    expect(graph.links.find((l) => l.id === 'file.audio->vad.audio')?.queue.overflow).toBe('block');
-    expect(Object.values(stats).map((s) => s.drops)).toEqual([0, 0]);
-    expect(events.filter((e) => e.type === 'warning')).toEqual([]);
-    const original = await readWav(fixture('two-turns-16k.wav'));
-    expect(joinSamples(audioOf('silero'))).toEqual(original.samples);
-    // The speech events travel with the audio they mark: one start per turn.
-    const starts = (collected.get('silero') ?? []).filter((f) => f.kind === 'speech-start');
-    expect(starts.length).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { redact } from '../secrets.js';
+import { holdsKeyPattern, redact } from '../secrets.js';
 
 /**
  * Names that hold a secret whatever node they belong to (`apiKey`, `clientSecret`, `GITHUB_TOKEN`
@@ -17,7 +17,8 @@ export function secretVariableName(nodeId: string, key: string): string {
  * node type declares secret (`declared`, dot-joined; known only with a registry), keys named like credentials, and any
  * value holding a registered secret or a provider key's pattern. Without a registry the last two
  * still keep keys out of the text. Values the source wrote as templates (`templated`) are already
- * references and stay as written, unless they hold a secret themselves (a `${VAR:-sk-…}` default).
+ * references and stay as written (their defaults are the file's own text, e.g. a mock's key),
+ * unless a default is shaped like a real provider key (`${VAR:-sk-…}`).
  */
 export function referenceSecrets(
   nodeId: string,
@@ -28,8 +29,9 @@ export function referenceSecrets(
   const walk = (value: unknown, path: readonly (string | number)[]): unknown => {
     const key = path.length > 0 ? String(path[path.length - 1]) : undefined;
     if (typeof value === 'string') {
-      const leaked = redact(value) !== value;
-      const secret = templated(path) ? leaked : declared.has(path.join('.')) || SECRET_NAME.test(key ?? '') || leaked;
+      const secret = templated(path)
+        ? holdsKeyPattern(value)
+        : declared.has(path.join('.')) || SECRET_NAME.test(key ?? '') || redact(value) !== value;
       return secret ? `\${${secretVariableName(nodeId, path.join('_'))}}` : value;
     }
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
