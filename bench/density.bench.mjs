@@ -134,7 +134,8 @@ try {
     for (const n of steps) {
       const row = await step(mock.url, probe, n, workers);
       const excess = row.lagP99Ms - row.probeP99Ms;
-      const ok = excess <= LAG_LIMIT_MS && row.drops === 0 && row.failed === 0 && row.answered === n * TURNS_PER_SESSION;
+      const ok =
+        excess <= LAG_LIMIT_MS && row.drops === 0 && row.failed === 0 && row.answered === n * TURNS_PER_SESSION;
       process.stderr.write(
         `${workers} process${workers > 1 ? 'es' : ''}, N=${n}: loop lag p50 ${row.lagP50Ms.toFixed(2)} ms p99 ${row.lagP99Ms.toFixed(2)} ms (idle probe p99 ${row.probeP99Ms.toFixed(2)} ms), framework latency p50 ${row.frameworkP50Ms.toFixed(2)} ms p99 ${row.frameworkP99Ms.toFixed(2)} ms, CPU ${row.cpuPct.toFixed(0)} %, RSS ${row.rssMb.toFixed(0)} MB, drops ${row.drops}, failed ${row.failed}, answered ${row.answered}/${n * TURNS_PER_SESSION}${ok ? '' : '  <- over the limit'}${row.errors.length ? ` (${row.errors.join('; ')})` : ''}\n`,
       );

@@ -1,5 +1,5 @@
 export { type MockCliIo, type MockCliOptions, runMockServerCli } from './cli.js';
-export type { ReceivedEvent } from './connection.js';
+export type { ReceivedEvent } from './event-log.js';
 export type { MockFault } from './faults.js';
 export { argumentsFromSchema } from './schema-arguments.js';
 export type { MockAudio, MockReply, MockScript, ReplyContext } from './script.js';
