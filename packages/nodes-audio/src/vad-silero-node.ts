@@ -1,6 +1,7 @@
 import { type AudioFrame, defineNode } from '@beluga-voice/core';
-import { concat, concatMap, defer } from 'rxjs';
+import { concat, defer } from 'rxjs';
 import { z } from 'zod';
+import { emitEach } from './emit-each.js';
 import { SileroVad } from './silero-vad.js';
 import { VAD_OUTPUT_PORTS, vadOutputs } from './vad-outputs.js';
 import { VadTracker } from './vad-tracker.js';
@@ -69,7 +70,7 @@ export const vadSilero = defineNode({
       };
       return vadOutputs(
         concat(
-          audio.process(step).pipe(concatMap((frames) => frames)),
+          audio.process(step).pipe(emitEach((frames) => frames)),
           defer(() => tracker.end()),
         ),
       );
