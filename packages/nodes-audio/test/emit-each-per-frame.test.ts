@@ -6,9 +6,9 @@ import { emitEach } from '../src/emit-each.js';
 describe('emitEach (the VADs’ per-frame step)', () => {
   it('emits what each value yields at that value’s time, in order (marbles)', () => {
     new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
-      const source = cold('a-b--c|', { a: 1, b: 0, c: 2 });
+      const source = cold('a-b--c---|', { a: 1, b: 0, c: 2 });
       const out = source.pipe(emitEach((n: number) => Array.from({ length: n }, (_, i) => `${n}.${i}`)));
-      expectObservable(out).toBe('x----(yz|)', { x: '1.0', y: '2.0', z: '2.1' });
+      expectObservable(out).toBe('x----(yz)|', { x: '1.0', y: '2.0', z: '2.1' });
     });
   });
 
