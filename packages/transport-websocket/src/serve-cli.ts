@@ -1,7 +1,10 @@
-import { createWriteStream } from 'node:fs';
+import cluster from 'node:cluster';
+import { createWriteStream, truncateSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '@beluga-voice/core';
+import { runClusterPrimary } from './cluster-serve.js';
 import { ServedPipeline } from './served-pipeline.js';
 import { BelugaServer, PATHS } from './server.js';
 import { twimlSnippet } from './twiml.js';
@@ -30,6 +33,7 @@ const OPTIONS = {
   'allow-origin': { type: 'string', multiple: true },
   'public-url': { type: 'string' },
   events: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -52,6 +56,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   let port: number;
   let maxSessions: number;
   let drainTimeoutMs: number;
+  let workers: number;
   try {
     const parsed = parse(args);
     values = parsed.values;
@@ -60,6 +65,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     port = integer('port', values.port, 8080, 0, 65535);
     maxSessions = integer('max-sessions', values['max-sessions'], 100, 1, 100_000);
     drainTimeoutMs = integer('drain-timeout', values['drain-timeout'], 30, 0, 86_400) * 1000;
+    workers = integer('workers', values.workers, 1, 1, availableParallelism() * 4);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`beluga serve: ${error.message} (beluga --help for usage)\n`);
@@ -75,7 +81,20 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     return EXIT.invalid;
   }
   const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
-  const events = values.events ? createWriteStream(resolve(io.cwd, values.events)) : undefined;
+  if (workers > 1) {
+    if (values.events) {
+      try {
+        truncateSync(resolve(io.cwd, values.events));
+      } catch {
+        // Absent: the workers create it.
+      }
+    }
+    return (await runClusterPrimary({ args: withoutWorkers(args), workers, log }, io, signals)) as ExitCode;
+  }
+  // The workers of a cluster append to the file the primary emptied.
+  const events = values.events
+    ? createWriteStream(resolve(io.cwd, values.events), { flags: cluster.isWorker ? 'a' : 'w' })
+    : undefined;
   events?.on('error', (error) => log(`--events ${values.events}: ${error.message} (events are no longer written)`));
   const token = values.token ?? io.env.BELUGA_TOKEN;
   const server = await BelugaServer.start(pipeline, {
@@ -135,4 +154,14 @@ function parse(args: readonly string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The command line a worker runs: the same, minus `--workers N` / `--workers=N`. */
+function withoutWorkers(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--workers') i++;
+    else if (!args[i]?.startsWith('--workers=')) out.push(args[i] as string);
+  }
+  return out;
 }
