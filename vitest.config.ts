@@ -8,7 +8,9 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@beluga-voice\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+      { find: /^@beluga-voice\/core\/conformance$/, replacement: src('core/src/conformance/index.ts') },
       { find: /^@beluga-voice\/core\/nodes$/, replacement: src('core/src/nodes.ts') },
+      { find: /^@beluga-voice\/core\/audio$/, replacement: src('core/src/audio/index.ts') },
       { find: /^@beluga-voice\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@beluga-voice\/nodes-audio\/nodes$/, replacement: src('nodes-audio/src/nodes.ts') },
       { find: /^@beluga-voice\/nodes-audio$/, replacement: src('nodes-audio/src/index.ts') },
@@ -29,6 +31,8 @@ export default defineConfig({
       },
       { find: /^@beluga-voice\/transport-websocket\/nodes$/, replacement: src('transport-websocket/src/nodes.ts') },
       { find: /^@beluga-voice\/transport-websocket$/, replacement: src('transport-websocket/src/index.ts') },
+      { find: /^@beluga-voice\/vad-silero\/nodes$/, replacement: src('vad-silero/src/nodes.ts') },
+      { find: /^@beluga-voice\/vad-silero$/, replacement: src('vad-silero/src/index.ts') },
     ],
   },
   test: {
@@ -36,5 +40,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Finds ffmpeg, sox, openssl and git once; tests needing a missing one skip, saying so in one line.
+    globalSetup: ['./packages/core/test/support/external-tools-setup.ts'],
   },
 });

@@ -4,7 +4,8 @@
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { g711Decode, g711Encode, readWav } from '../packages/nodes-audio/dist/index.js';
+import { g711Decode, g711Encode } from '../packages/core/dist/audio/index.js';
+import { readWav } from '../packages/nodes-audio/dist/index.js';
 import { keep, report, timeEach } from './support.mjs';
 
 const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BusEvent, readWav } from '@beluga-voice/core';
+import type { BusEvent } from '@beluga-voice/core';
+import { decodeWav } from '@beluga-voice/core/audio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEchoDemo } from '../echo-demo.mjs';
 
@@ -50,7 +51,7 @@ describe('examples/echo-demo.mjs with a second turn during the echo', () => {
     expect(data.playedMs).toBeGreaterThan(500);
     expect(data.playedMs).toBeLessThanOrEqual(data.receivedMs);
 
-    const voiced = echoVoiced(readWav(readFileSync(conversationPath), conversationPath).samples, 24_000);
+    const voiced = echoVoiced(decodeWav(readFileSync(conversationPath), conversationPath, 'pcm16').samples, 24_000);
     const firstEcho = voiced.filter((t) => t < turn2[0] + 300);
     const secondEcho = voiced.filter((t) => t > turn2[1]);
     // The first echo starts after turn 1 and is cut off shortly after turn 2 begins.

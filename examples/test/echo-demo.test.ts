@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BusEvent, readWav } from '@beluga-voice/core';
+import type { BusEvent } from '@beluga-voice/core';
+import { decodeWav } from '@beluga-voice/core/audio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEchoDemo } from '../echo-demo.mjs';
 
@@ -61,14 +62,14 @@ describe('examples/echo-demo.mjs', () => {
     expect((replyAt as number) - (stopAt as number)).toBeLessThan(LATENCY_MS + 200);
 
     // echo.wav holds the user's speech: voiced from about its start to its end.
-    const echo = readWav(readFileSync(echoPath), echoPath);
+    const echo = decodeWav(readFileSync(echoPath), echoPath, 'pcm16');
     expect(echo.format).toEqual({ encoding: 'pcm16', sampleRate: 24_000, channels: 1 });
     const echoVoiced = voicedSpans(levels(echo.samples, 24_000, 1, 0));
     expect(echoVoiced[0]).toBeLessThanOrEqual(200);
     expect(echoVoiced.at(-1) as number).toBeGreaterThanOrEqual(speechEnd - speechStart);
 
     // conversation.wav: the echo (right) is the user's speech (left) shifted by a fixed delay.
-    const conversation = readWav(readFileSync(conversationPath), conversationPath);
+    const conversation = decodeWav(readFileSync(conversationPath), conversationPath, 'pcm16');
     const user = levels(conversation.samples, 24_000, 2, 0);
     const agent = levels(conversation.samples, 24_000, 2, 1);
     const userVoiced = voicedSpans(user);

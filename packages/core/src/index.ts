@@ -3,6 +3,7 @@ export * from './bus.js';
 export * from './caps.js';
 export * from './control.js';
 export { type Discovery, type DiscoveryOptions, discoverNodes, findNodePackages } from './discovery/index.js';
+export { fileErrorReason, unreadableFile } from './file-access.js';
 export * from './frames.js';
 export { endpointToString, parseEndpoint } from './graph/endpoint.js';
 export { Graph } from './graph/graph.js';
@@ -40,7 +41,7 @@ export {
 } from './provider/scripted-provider.js';
 export { type ReplyPart, StubSession, type StubSessionSettings, type UserTurn } from './provider/stub-session.js';
 export { generateTone } from './provider/tone.js';
-export { readWav, type WavAudio } from './provider/wav-reader.js';
+export { redactingTracer } from './redacting-tracer.js';
 export * from './registry.js';
 export { highResolutionScheduler } from './runtime/clock.js';
 export { PipelineAbortedError, PipelineError } from './runtime/errors.js';

@@ -130,7 +130,27 @@ export interface NodeSpec<
     /** Config that makes this node turn `from` into `to`, or `undefined` when it cannot. */
     configFor(from: AudioFormat, to: AudioFormat): z.input<S> | undefined;
   };
+  /**
+   * Checks what `create` needs from outside its config (files it reads, programs it runs), so that
+   * `beluga validate` finds those problems without running. Each problem names its config key.
+   */
+  check?(
+    config: z.output<S>,
+    context: ConfigCheckContext,
+  ): readonly ConfigProblem[] | Promise<readonly ConfigProblem[]>;
   create(config: z.output<S>, ctx: NodeContext): NodeRun<I, O> | Promise<NodeRun<I, O>>;
+}
+
+export interface ConfigCheckContext {
+  /** Folder that relative paths in the config resolve against. */
+  readonly baseDir: string;
+}
+
+/** A problem `check` found, at a key of the node's config (`['path']`, `['tools', 0, 'module']`). */
+export interface ConfigProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly fix?: string;
 }
 
 export type AnyNodeSpec = NodeSpec<string, z.ZodType, InputPorts<any>, OutputPorts<any>>;

@@ -18,9 +18,13 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Deep copy of `value` with every string redacted (for log data and events). */
+/**
+ * Deep copy of `value` with every string redacted (for log data and events). An Error becomes
+ * `{ name, message }`: its own fields are not enumerable, so it would otherwise pass through whole.
+ */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
+  if (value instanceof Error) return { name: value.name, message: redact(value.message) } as T;
   if (Array.isArray(value)) return value.map(redactDeep) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};

@@ -1,10 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { hasTool } from './support/external-tool.js';
 
 // The CLI is tested as users run it: the built bin (`npx tsc -b packages/core` first; `pnpm test` builds).
 const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
@@ -110,7 +112,7 @@ describe('beluga graph', () => {
     );
   });
 
-  test('prints the graph as built as YAML with --format yaml: converters explicit, secrets as variables', async () => {
+  test('prints the graph as built as YAML with --format yaml: converters explicit, variables as written', async () => {
     const result = await beluga(['graph', 'auto-convert.yaml', '--format', 'yaml'], pipelines, {
       TEST_API_KEY: 'tk-abcdef-123456',
     });
@@ -130,7 +132,7 @@ nodes:
   agent:
     type: test.agent
     config:
-      apiKey: \${AGENT_API_KEY}
+      apiKey: \${TEST_API_KEY}
   out:
     type: test.speaker
     config:
@@ -276,5 +278,82 @@ describe('usage', () => {
       stderr: 'beluga: expected one pipeline file (beluga --help for usage)\n',
     });
     expect((await beluga([])).code).toBe(1);
+  });
+});
+
+describe.skipIf(!hasTool('openssl'))('mock-openai --cert/--key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'beluga-cert-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('serves wss:// with the given PEM files, relative to the current folder', async () => {
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=beluga-test'],
+        ...['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', 'key.pem', '-out', 'cert.pem'],
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [bin, 'mock-openai', '--port', '0', '--cert', join(dir, 'cert.pem'), '--key', 'key.pem'],
+      { cwd: dir, env: { ...baseEnv, NODE_PATH: join(examples, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /^listening wss:\/\/127\.0\.0\.1:(\d+)\/v1\/realtime\n/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`mock-openai exited ${code}: ${out}`)));
+      });
+      // Trusting only the given certificate, the TLS handshake succeeds: the mock serves it.
+      const served = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port, ca: cert }, () => {
+          resolve(socket.getPeerX509Certificate()?.subject ?? '');
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+      expect(served).toBe('CN=beluga-test');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await new Promise((done) => child.on('exit', done))).toBe(0);
+  });
+
+  test('rejects --cert without --key', async () => {
+    expect(await beluga(['mock-openai', '--cert', 'cert.pem'], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'beluga: --cert and --key go together (PEM certificate and its private key) (beluga --help for usage)\n',
+    });
+  });
+});
+
+describe('--version and per-command --help', () => {
+  test('--version prints the version of @beluga-voice/core', async () => {
+    const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+    expect(await beluga(['--version'])).toEqual({ code: 0, stdout: `beluga ${version}\n`, stderr: '' });
+  });
+
+  test.each(['run', 'validate', 'graph', 'nodes', 'schema', 'mock-openai'])(
+    "%s --help prints that command's usage, not the global one",
+    async (command) => {
+      const result = await beluga([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^usage: beluga ${command}( |\n)`));
+      expect(result.stdout).not.toContain('exit codes:');
+    },
+  );
+
+  test('mock-openai --help documents --cert, --key and --script', async () => {
+    const { stdout } = await beluga(['mock-openai', '--help']);
+    expect(stdout).toContain('--cert/--key FILE   serve wss:// with these PEM files instead');
+    expect(stdout).toContain('--script FILE.json  what the mock answers');
   });
 });

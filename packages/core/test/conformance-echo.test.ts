@@ -1,5 +1,5 @@
 import { EchoProvider } from '@beluga-voice/core';
-import { describeProviderConformance } from '@beluga-voice/core/testing';
+import { describeProviderConformance } from '@beluga-voice/core/conformance';
 
 describeProviderConformance(
   'provider.echo',

@@ -1,5 +1,5 @@
 import { ScriptedProvider } from '@beluga-voice/core';
-import { CONFORMANCE_TOOL, describeProviderConformance } from '@beluga-voice/core/testing';
+import { CONFORMANCE_TOOL, describeProviderConformance } from '@beluga-voice/core/conformance';
 
 describeProviderConformance('provider.scripted', (scenario, { scheduler }) =>
   ScriptedProvider.load(

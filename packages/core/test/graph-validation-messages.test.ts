@@ -129,7 +129,7 @@ describe('graph validation reports every mistake with an exact message', () => {
     expect(messages(b)).toEqual([
       'node "agent" (provider.test): unknown config key "treshold"; did you mean "threshold"? [invalid-config]',
       'unknown node type "audio.snk" for node "out"; did you mean "audio.sink"? [unknown-node-type]',
-      'unknown node type "audio.vad-silero" for node "x" [unknown-node-type]',
+      'unknown node type "audio.vad-silero" for node "x"; install @beluga-voice/vad-silero [unknown-node-type]',
       'link mic.audo -> agent: node "mic" (audio.mic) has no output port "audo"; did you mean "audio"? [unknown-port]',
       'link agent -> outt: unknown node "outt"; did you mean "out"? [unknown-node]',
     ]);

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { type AudioFrame, EchoProvider, readWav, type S2SEvent, type S2SSession } from '@beluga-voice/core';
+import { type AudioFrame, EchoProvider, type S2SEvent, type S2SSession } from '@beluga-voice/core';
+import { decodeWav } from '@beluga-voice/core/audio';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 
-const wav = readWav(
+const wav = decodeWav(
   readFileSync(new URL('../../../fixtures/audio/single-utterance-16k.wav', import.meta.url)),
   'single-utterance',
+  'pcm16',
 );
 const RATE = 16_000;
 

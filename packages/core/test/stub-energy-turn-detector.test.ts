@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { EnergyTurnDetector, readWav, type TurnEvent } from '@beluga-voice/core';
+import { EnergyTurnDetector, type TurnEvent } from '@beluga-voice/core';
+import { decodeWav } from '@beluga-voice/core/audio';
 import { describe, expect, it } from 'vitest';
 
 const fixture = (name: string) =>
-  readWav(readFileSync(new URL(`../../../fixtures/audio/${name}`, import.meta.url)), name);
+  decodeWav(readFileSync(new URL(`../../../fixtures/audio/${name}`, import.meta.url)), name, 'pcm16');
 const segments = JSON.parse(
   readFileSync(new URL('../../../fixtures/audio/segments.json', import.meta.url), 'utf8'),
 ) as Record<string, { speech: [number, number][] }>;

@@ -73,6 +73,7 @@ describe('pipeline JSON Schema', () => {
       '/links/0 must be object',
       '/links/1 must be string',
       '/links/1/queue/overflow must be equal to one of the allowed values',
+      '/links/1/queue/overflow must match pattern "^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
     ]);
   });
 

@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { GraphBuilder } from '../src/graph/graph-builder.js';
 import type { GraphSpec } from '../src/graph/model.js';
 import { Registry } from '../src/registry.js';
+import { registerSecret } from '../src/secrets.js';
 import { graphSpecToYaml, loadPipeline, secretVariableName } from '../src/yaml/index.js';
 import { nodes } from './fixtures/pipelines/plugins/test-nodes.mjs';
 
@@ -134,4 +135,73 @@ test('secret variable names follow the node id and key', () => {
   expect(secretVariableName('agent', 'apiKey')).toBe('AGENT_API_KEY');
   expect(secretVariableName('my-agent', 'apiKey')).toBe('MY_AGENT_API_KEY');
   expect(secretVariableName('2nd', 'token')).toBe('_2ND_TOKEN');
+});
+
+test('values written with ${…} are written back as written, with the loaded templates; their values never', () => {
+  const text = [
+    'version: 1',
+    'nodes:',
+    '  mic: { type: test.mic, config: { path: "${DIR:-.}/in.wav", frames: "${FRAMES:-4}" } }',
+    '  agent: { type: test.agent, config: { apiKey: "${MY_KEY}", voice: "${VOICE:-alloy}" } }',
+    '  up: { type: test.resample, config: { sampleRate: 24000 } }',
+    '  out: { type: test.speaker, config: { path: ./out.wav } }',
+    'links:',
+    '  - mic -> up -> agent -> out',
+    '',
+  ].join('\n');
+  const env = { DIR: '/secret/dir', FRAMES: '7', MY_KEY: 'tk-template-secret-9', VOICE: 'verse' };
+  const loaded = loadPipeline(text, { registry, env });
+  expect(loaded.issues).toEqual([]);
+  const yaml = graphSpecToYaml(loaded.spec, registry, { templates: loaded.templates });
+  expect(yaml).toContain('path: ${DIR:-.}/in.wav\n');
+  expect(yaml).toContain('frames: ${FRAMES:-4}\n');
+  expect(yaml).toContain('apiKey: ${MY_KEY}\n');
+  expect(yaml).toContain('voice: ${VOICE:-alloy}\n');
+  for (const value of Object.values(env)) expect(yaml).not.toContain(value);
+  expect(withoutPaths(loadPipeline(yaml, { registry, env }).spec)).toEqual(withoutPaths(loaded.spec));
+});
+
+test('without a registry, keys are still written as variables: by name, by registered value, by key pattern, at any depth', () => {
+  registerSecret('opaque-registered-credential-77');
+  const spec = new GraphBuilder(registry, 'no-registry')
+    .node('agent', 'test.agent', {
+      voice: 'verse',
+      apiKey: 'tk-round-trip-secret-42',
+      maxOutputTokens: 'inf',
+      baseUrl: 'wss://gateway.example/v1?auth=opaque-registered-credential-77',
+      instructions: 'say sk-proj-abcdefghijklmnop aloud',
+    })
+    .node('tools', 'test.router', {
+      tools: [
+        { mcp: { command: 'node', args: ['srv.mjs'], env: { GITHUB_TOKEN: 'ghp-nested-secret-99', MODE: 'x' } } },
+      ],
+    })
+    .link('agent.toolCalls', 'tools.calls')
+    .toSpec();
+  const yaml = graphSpecToYaml(spec);
+  expect(yaml).toBe(`version: 1
+name: no-registry
+nodes:
+  agent:
+    type: test.agent
+    config:
+      voice: verse
+      apiKey: \${AGENT_API_KEY}
+      maxOutputTokens: inf
+      baseUrl: \${AGENT_BASE_URL}
+      instructions: \${AGENT_INSTRUCTIONS}
+  tools:
+    type: test.router
+    config:
+      tools:
+        - mcp:
+            command: node
+            args:
+              - srv.mjs
+            env:
+              GITHUB_TOKEN: \${TOOLS_TOOLS_0_MCP_ENV_GITHUB_TOKEN}
+              MODE: x
+links:
+  - agent.toolCalls -> tools.calls
+`);
 });

@@ -1,4 +1,4 @@
-import type { AudioFormat, Samples } from '@beluga-voice/core';
+import { type AudioFormat, fileErrorReason, type Samples } from '@beluga-voice/core';
 
 /** Pull-based access to decoded audio: what the file source paces out. */
 export interface AudioReader {
@@ -13,16 +13,7 @@ export interface AudioReader {
   close(): Promise<void>;
 }
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a parent is not a directory',
-};
-
 /** `cannot open ./x.wav: no such file`, from a Node file-system error. */
 export function openError(path: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message : String(error));
-  return new Error(`cannot open ${path}: ${reason}`);
+  return new Error(`cannot open ${path}: ${fileErrorReason(error)}`);
 }

@@ -1,8 +1,8 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { type AudioFormat, type Samples, samplesToBytes } from '@beluga-voice/core';
+import { wavHeader } from '@beluga-voice/core/audio';
 import { openError } from './audio-reader.js';
-import { wavHeader } from './wav-header.js';
 
 /** Where a sink puts samples. Writes are serialized; `close` waits for them. */
 export interface AudioWriter {

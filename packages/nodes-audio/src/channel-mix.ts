@@ -6,6 +6,7 @@
  * sides). Up-mixing copies: output channel `o` is input channel `o % inChannels` (mono → stereo
  * duplicates). Averaging never clips.
  */
+import { f32ToPcm16, pcm16ToF32 } from '@beluga-voice/core';
 
 /** Scale that maps a sample array's values to floats in [-1, 1). */
 function sampleScale(samples: Int16Array | Float32Array): number {
@@ -27,7 +28,10 @@ export function downmixInto(
   const scale = sampleScale(src);
   let d = dstFrame * outChannels;
   if (inChannels === outChannels) {
-    for (let i = 0; i < src.length; i++) dst[d++] = src[i] * scale;
+    // Monomorphic loops: the hot path of mono resampling.
+    const target = dst.subarray(d, d + src.length);
+    if (src instanceof Int16Array) pcm16ToF32(src, target as Float32Array<ArrayBuffer>);
+    else target.set(src);
     return;
   }
   if (outChannels === 1) {
@@ -63,8 +67,8 @@ export function writeUpmixed(
   const pcm16 = dst instanceof Int16Array;
   if (inChannels === outChannels) {
     const n = frames * outChannels;
-    if (!pcm16) dst.set(src.subarray(0, n));
-    else for (let i = 0; i < n; i++) dst[i] = floatToPcm16(src[i]);
+    if (pcm16) f32ToPcm16(src.subarray(0, n), dst as Int16Array<ArrayBuffer>);
+    else dst.set(src.subarray(0, n));
     return;
   }
   let d = 0;

@@ -1,3 +1,4 @@
+import { rmsDb } from '@beluga-voice/core/audio';
 import type { WindowDecision } from './speech-segmenter.js';
 
 export interface EnergyVadOptions {
@@ -14,17 +15,6 @@ export interface EnergyVadOptions {
   /** A level this steady (standard deviation in dB over `steadyMs`) is background noise, not speech. */
   readonly steadyDb: number;
   readonly steadyMs: number;
-}
-
-/** Level given to a window of digital silence, so that logs never see -Infinity. */
-const SILENCE_DB = -120;
-
-/** RMS level of float samples in [-1, 1), in dBFS (a full-scale sine is -3 dBFS). */
-export function rmsDb(samples: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
-  const meanSquare = sum / samples.length;
-  return meanSquare > 0 ? Math.max(SILENCE_DB, 10 * Math.log10(meanSquare)) : SILENCE_DB;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { type AudioEncoding, type AudioFormat, bytesPerSample } from '@beluga-voice/core';
+import { type AudioEncoding, type AudioFormat, bytesPerSample, unreadableFile } from '@beluga-voice/core';
+import { codingOfEncoding, type DecodeTarget, decodedEncoding } from '@beluga-voice/core/audio';
 import { type AudioReader, openError } from './audio-reader.js';
 import { ensureFfmpeg, FfmpegReader } from './ffmpeg-reader.js';
 import { PcmFileReader } from './pcm-file-reader.js';
-import { codingOfEncoding, type DecodeTarget, decodedEncoding } from './sample-coding.js';
 import { openWavReader, probeWav, wavOutputFormat } from './wav-reader.js';
 
 export type Container = 'wav' | 'raw' | 'compressed';
@@ -59,19 +59,66 @@ export function sourceFormat(settings: FileSourceSettings, baseDir: string): Aud
   }
 }
 
-/** Checks the file before the pipeline runs (missing file, bad header, no ffmpeg); throws what is wrong. */
-export function checkSource(settings: FileSourceSettings, path: string): void {
-  const container = containerOf(settings);
-  if (container === 'wav') {
-    probeWav(path);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`cannot open ${path}: no such file`);
-  if (container === 'raw' && !settings.raw) {
-    throw new Error(`${path}: a raw PCM file needs its format in config.raw ({ encoding, sampleRate, channels })`);
-  }
-  if (container === 'compressed') ensureFfmpeg();
+/** What keeps the source from opening its file, at the config key to change, with the fix. */
+export interface SourceProblem {
+  readonly key: 'path' | 'raw';
+  readonly message: string;
+  readonly fix: string;
 }
+
+/** The checks `create` runs before the pipeline starts (missing or unreadable file, bad header, no ffmpeg). */
+export function sourceProblem(settings: FileSourceSettings, path: string): SourceProblem | undefined {
+  const container = containerOf(settings);
+  const unopened = openProblem(path);
+  if (unopened) return unopened;
+  if (container === 'wav') {
+    try {
+      probeWav(path);
+    } catch (error) {
+      return {
+        key: 'path',
+        message: errorText(error),
+        fix: 'save it as PCM, float, μ-law or A-law WAV, or set container: compressed to decode it with ffmpeg',
+      };
+    }
+    return undefined;
+  }
+  if (container === 'raw' && !settings.raw) {
+    return {
+      key: 'raw',
+      message: `${path}: a raw PCM file needs its format in config.raw ({ encoding, sampleRate, channels })`,
+      fix: 'add raw: { encoding: pcm16, sampleRate: 16000, channels: 1 } with the values of the file',
+    };
+  }
+  if (container === 'compressed') {
+    try {
+      ensureFfmpeg();
+    } catch (error) {
+      return { key: 'path', message: errorText(error), fix: 'install ffmpeg, or convert the file to WAV' };
+    }
+  }
+  return undefined;
+}
+
+/** Throws what `sourceProblem` finds. */
+export function checkSource(settings: FileSourceSettings, path: string): void {
+  const problem = sourceProblem(settings, path);
+  if (problem) throw new Error(problem.message);
+}
+
+function openProblem(path: string): SourceProblem | undefined {
+  const unreadable = unreadableFile(path);
+  if (!unreadable) return undefined;
+  const fix =
+    unreadable.code === 'ENOENT'
+      ? "check the path: relative paths resolve against the pipeline file's folder"
+      : unreadable.code === 'EACCES'
+        ? 'make the file readable by this user'
+        : 'give the path of an audio file';
+  return { key: 'path', message: `cannot open ${path}: ${unreadable.reason}`, fix };
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Opens a reader for the file as configured. */
 export async function openSource(settings: FileSourceSettings, path: string): Promise<AudioReader> {

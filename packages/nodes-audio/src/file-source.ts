@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { AUDIO_ENCODINGS, defineNode } from '@beluga-voice/core';
 import { catchError, throwError } from 'rxjs';
 import { z } from 'zod';
-import { checkSource, openSource, sourceFormat } from './file-source-format.js';
+import { checkSource, openSource, sourceFormat, sourceProblem } from './file-source-format.js';
 import { pumpFrames } from './frame-pump.js';
 
 const config = z
@@ -53,6 +53,10 @@ export const fileSource = defineNode({
       summary: 'Frames of frameMs; timestamps in ms from the start of the stream',
       format: ({ config: cfg, baseDir }) => sourceFormat(cfg, baseDir),
     },
+  },
+  check(cfg, { baseDir }) {
+    const problem = sourceProblem(cfg, resolve(baseDir, cfg.path));
+    return problem ? [{ path: [problem.key], message: problem.message, fix: problem.fix }] : [];
   },
   create(cfg, ctx) {
     const path = resolve(ctx.baseDir, cfg.path);

@@ -1,5 +1,5 @@
 import { type AudioFormat, type AudioFrame, f32ToPcm16 } from '@beluga-voice/core';
-import { type G711Law, g711Decode, g711DecodeF32, g711Encode } from './g711.js';
+import { type G711Law, g711Decode, g711DecodeF32, g711Encode } from '@beluga-voice/core/audio';
 
 export type LinearEncoding = 'pcm16' | 'f32';
 

@@ -13,7 +13,6 @@ import { recorder } from './recorder.js';
 import { reframe } from './reframe.js';
 import { resample } from './resample-node.js';
 import { vadEnergy } from './vad-energy-node.js';
-import { vadSilero } from './vad-silero-node.js';
 
 /** Every node type of @beluga-voice/nodes-audio, for discovery (`"beluga": { "nodes": "./dist/nodes.js" }`). */
 export const nodes: readonly AnyNodeSpec[] = [
@@ -31,5 +30,4 @@ export const nodes: readonly AnyNodeSpec[] = [
   opusDecode,
   pace,
   vadEnergy,
-  vadSilero,
 ];

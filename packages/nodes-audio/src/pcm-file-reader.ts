@@ -1,8 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { AudioFormat, Samples } from '@beluga-voice/core';
+import { type DecodeTarget, decodeSamples, type WavSampleCoding } from '@beluga-voice/core/audio';
 import type { AudioReader } from './audio-reader.js';
-import { type DecodeTarget, decodeSamples } from './sample-coding.js';
-import type { WavSampleCoding } from './wav-header.js';
 
 export interface PcmRegion {
   /** Byte offset of the first sample. */

@@ -65,8 +65,26 @@ function kaiserBeta(attenuationDb: number): number {
   return 0;
 }
 
-/** Designs the polyphase filter bank that turns `inRate` into `outRate` (both in Hz, integers). */
+/** Banks designed so far, the oldest dropped past `MAX_BANKS`: a design takes milliseconds (tens for 44.1 kHz pairs). */
+const banks = new Map<string, PolyphaseBank>();
+const MAX_BANKS = 32;
+
+/**
+ * The polyphase filter bank that turns `inRate` into `outRate` (both in Hz, integers), designed
+ * once per pair and quality and shared (read only) by every resampler.
+ */
 export function designPolyphaseBank(inRate: number, outRate: number, quality: ResampleQuality): PolyphaseBank {
+  const key = `${inRate}:${outRate}:${quality}`;
+  let bank = banks.get(key);
+  if (!bank) {
+    bank = designBank(inRate, outRate, quality);
+    if (banks.size >= MAX_BANKS) banks.delete(banks.keys().next().value as string);
+    banks.set(key, bank);
+  }
+  return bank;
+}
+
+function designBank(inRate: number, outRate: number, quality: ResampleQuality): PolyphaseBank {
   const g = gcd(inRate, outRate);
   const up = outRate / g;
   const down = inRate / g;

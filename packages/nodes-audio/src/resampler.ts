@@ -1,5 +1,5 @@
-import { downmixInto, writeUpmixed } from './channel-mix.js';
 import { designPolyphaseBank, type PolyphaseBank, type ResampleQuality } from './polyphase-filter.js';
+import { createPolyphaseKernel, type PolyphaseKernel } from './polyphase-kernel.js';
 
 export interface ResamplerOptions {
   readonly inRate: number;
@@ -19,7 +19,8 @@ type PcmArray<E extends PcmEncoding> = E extends 'pcm16' ? Int16Array : Float32A
  * once flushed, however it is chunked.
  *
  * Filtering runs on `min(inChannels, outChannels)` channels: down-mixing happens before the
- * filter, up-mixing after it. The only allocation per call is the returned array; internal
+ * filter, up-mixing after it. Mono runs on a WebAssembly SIMD kernel where the runtime has it
+ * (see `PolyphaseKernel`). The only allocation per call is the returned array; internal
  * buffers grow to the largest chunk seen and are then reused.
  */
 export class Resampler {
@@ -28,17 +29,14 @@ export class Resampler {
   readonly inChannels: number;
   readonly outChannels: number;
   private readonly bank: PolyphaseBank;
-  private readonly work: number;
-  /** History (`taps - 1` frames) then pending input, as floats with `work` channels. */
-  private buffer: Float32Array;
-  /** Frames held in `buffer`. */
+  /** Holds the history (`taps - 1` frames) then pending input, as floats of `min(inChannels, outChannels)` channels. */
+  private readonly kernel: PolyphaseKernel;
+  /** Frames held in the kernel's input. */
   private buffered = 0;
-  /** Buffer index of the newest input frame the next output depends on. */
+  /** Input index of the newest input frame the next output depends on. */
   private newest = 0;
   /** Filter phase of the next output. */
   private phase = 0;
-  /** Filtered output frames (`work` channels) before up-mixing and conversion. */
-  private scratch: Float32Array;
   private inputFrames = 0;
   private outputFrames = 0;
 
@@ -53,9 +51,7 @@ export class Resampler {
     this.inChannels = options.inChannels;
     this.outChannels = options.outChannels;
     this.bank = designPolyphaseBank(options.inRate, options.outRate, options.quality ?? 'high');
-    this.work = Math.min(options.inChannels, options.outChannels);
-    this.buffer = new Float32Array((this.bank.taps - 1 + 1024) * this.work);
-    this.scratch = new Float32Array(1024 * this.work);
+    this.kernel = createPolyphaseKernel(this.bank, Math.min(options.inChannels, options.outChannels));
     this.reset();
   }
 
@@ -72,7 +68,7 @@ export class Resampler {
   /** Forgets all history: the next input starts a new stream at time 0. */
   reset(): void {
     const { taps, delay, up } = this.bank;
-    this.buffer.fill(0, 0, (taps - 1) * this.work);
+    this.kernel.clear(0, taps - 1);
     this.buffered = taps - 1;
     this.newest = taps - 1 + Math.floor(delay / up);
     this.phase = delay % up;
@@ -88,8 +84,8 @@ export class Resampler {
       );
     }
     const frames = input.length / this.inChannels;
-    this.reserve(frames);
-    downmixInto(input, this.inChannels, this.buffer, this.buffered, this.work);
+    this.kernel.reserve(this.buffered + frames, this.buffered);
+    this.kernel.load(input, this.inChannels, this.buffered);
     this.buffered += frames;
     this.inputFrames += frames;
     return this.drain(Number.POSITIVE_INFINITY, encoding);
@@ -106,93 +102,31 @@ export class Resampler {
     // Newest input needed by the last output, relative to the buffer.
     const lastNewest = this.newest + Math.floor((this.phase + Math.max(0, missing - 1) * down) / up);
     const pad = Math.max(0, lastNewest + 1 - this.buffered);
-    this.reserve(pad);
-    this.buffer.fill(0, this.buffered * this.work, (this.buffered + pad) * this.work);
+    this.kernel.reserve(this.buffered + pad, this.buffered);
+    this.kernel.clear(this.buffered, this.buffered + pad);
     this.buffered += pad;
     const out = this.drain(missing, encoding);
     this.reset();
     return out;
   }
 
-  private reserve(frames: number): void {
-    const needed = (this.buffered + frames) * this.work;
-    if (needed <= this.buffer.length) return;
-    const grown = new Float32Array(Math.max(needed, this.buffer.length * 2));
-    grown.set(this.buffer.subarray(0, this.buffered * this.work));
-    this.buffer = grown;
-  }
-
   /** Computes up to `limit` outputs from the buffered input, then drops history no longer needed. */
   private drain<E extends PcmEncoding>(limit: number, encoding: E): PcmArray<E> {
-    const { up, down, taps, coefficients } = this.bank;
-    const work = this.work;
-    const stepWhole = Math.floor(down / up);
-    const stepFrac = down % up;
+    const { up, down, taps } = this.bank;
     const available =
       this.newest < this.buffered
         ? Math.floor(((this.buffered - 1 - this.newest) * up + (up - 1 - this.phase)) / down) + 1
         : 0;
     const count = Math.max(0, Math.min(limit, available));
-    if (this.scratch.length < count * work)
-      this.scratch = new Float32Array(Math.max(count * work, this.scratch.length * 2));
-    const buf = this.buffer;
-    const scratch = this.scratch;
-    let newest = this.newest;
-    let phase = this.phase;
-    if (taps === 1) {
-      // Same rate: only mixing and conversion.
-      scratch.set(buf.subarray(newest * work, (newest + count) * work));
-      newest += count;
-    } else if (work === 1) {
-      for (let n = 0; n < count; n++) {
-        const c0 = phase * taps;
-        const x0 = newest - taps + 1;
-        // Four accumulators break the dependency chain of a single running sum.
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        let a3 = 0;
-        for (let t = 0; t < taps; t += 4) {
-          a0 += coefficients[c0 + t] * buf[x0 + t];
-          a1 += coefficients[c0 + t + 1] * buf[x0 + t + 1];
-          a2 += coefficients[c0 + t + 2] * buf[x0 + t + 2];
-          a3 += coefficients[c0 + t + 3] * buf[x0 + t + 3];
-        }
-        scratch[n] = a0 + a1 + (a2 + a3);
-        phase += stepFrac;
-        newest += stepWhole;
-        if (phase >= up) {
-          phase -= up;
-          newest++;
-        }
-      }
-    } else {
-      for (let n = 0; n < count; n++) {
-        const c0 = phase * taps;
-        const x0 = (newest - taps + 1) * work;
-        for (let ch = 0; ch < work; ch++) {
-          let a0 = 0;
-          let a1 = 0;
-          for (let t = 0, x = x0 + ch; t < taps; t += 2, x += 2 * work) {
-            a0 += coefficients[c0 + t] * buf[x];
-            a1 += coefficients[c0 + t + 1] * buf[x + work];
-          }
-          scratch[n * work + ch] = a0 + a1;
-        }
-        phase += stepFrac;
-        newest += stepWhole;
-        if (phase >= up) {
-          phase -= up;
-          newest++;
-        }
-      }
-    }
-    this.phase = phase;
+    this.kernel.run(this.newest, this.phase, count);
+    const advanced = this.phase + count * down;
+    let newest = this.newest + Math.floor(advanced / up);
+    this.phase = advanced % up;
     this.outputFrames += count;
     // Keep the `taps - 1` frames before the next output's newest input.
     const drop = Math.min(newest - (taps - 1), this.buffered);
     if (drop > 0) {
-      buf.copyWithin(0, drop * work, this.buffered * work);
+      this.kernel.discard(drop, this.buffered);
       this.buffered -= drop;
       newest -= drop;
     }
@@ -200,7 +134,7 @@ export class Resampler {
     const out = (
       encoding === 'pcm16' ? new Int16Array(count * this.outChannels) : new Float32Array(count * this.outChannels)
     ) as PcmArray<E>;
-    writeUpmixed(scratch, work, out, this.outChannels, count);
+    this.kernel.store(out, this.outChannels, count);
     return out;
   }
 }

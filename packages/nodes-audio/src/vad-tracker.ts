@@ -20,11 +20,16 @@ export interface VadTrackerOptions {
   /** Pass only speech audio (with its prefix padding) instead of everything. */
   readonly gate: boolean;
   /**
-   * Called when a stream starts or restarts (first frame, `discont`, new rate): prepares the
-   * classifier for `sampleRate` and returns its window length in samples; throws for a rate the
-   * VAD cannot use.
+   * Called when a stream starts or restarts (first frame, `discont`, new rate) whose first sample
+   * is at `timestampMs`: prepares the classifier for `sampleRate` and returns its window length in
+   * samples; throws for a rate the VAD cannot use.
    */
-  readonly startStream: (sampleRate: number) => number;
+  readonly startStream: (sampleRate: number, timestampMs: number) => number;
+  /**
+   * Moves a boundary the segmenter placed on window edges to where the classifier finds it
+   * (e.g. on the signal's level); called when the event is emitted.
+   */
+  readonly placeBoundary?: (event: SpeechEvent) => number;
 }
 
 /** One analysis window: a view into the tracker's buffer, valid until the next `accept`. */
@@ -59,6 +64,8 @@ export class VadTracker {
   private held: AudioFrame[] = [];
   /** Speech closed by a restart in `accept`, emitted first by the next `complete`. */
   private restartEvents: Frame[] = [];
+  /** Time of the last speech-stop: a placed onset never goes before it. */
+  private lastStopMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: VadTrackerOptions) {
     this.segmenter = new SpeechSegmenter(options);
@@ -101,8 +108,9 @@ export class VadTracker {
     this.restartEvents = [];
     let open = this.segmenter.speaking;
     for (let i = 0; i < windows.length; i++) {
-      const event = this.segmenter.push(decisions[i], windows[i].startMs, windows[i].endMs);
-      if (!event) continue;
+      const pushed = this.segmenter.push(decisions[i], windows[i].startMs, windows[i].endMs);
+      if (!pushed) continue;
+      const event = this.place(pushed);
       out.push(this.speechFrame(event));
       if (event.kind === 'speech-start' && this.options.gate) {
         out.push(...this.releaseHeld(event.timestamp));
@@ -122,14 +130,24 @@ export class VadTracker {
   end(): Frame[] {
     const event = this.segmenter.end();
     this.held = [];
-    return event ? [this.speechFrame(event)] : [];
+    return event ? [this.speechFrame(this.place(event))] : [];
+  }
+
+  private place(event: SpeechEvent): SpeechEvent {
+    const placed = this.options.placeBoundary?.(event) ?? event.timestamp;
+    if (event.kind === 'speech-stop') {
+      this.lastStopMs = placed;
+      return { kind: event.kind, timestamp: placed };
+    }
+    return { kind: event.kind, timestamp: Math.max(placed, this.lastStopMs) };
   }
 
   private restart(frame: AudioFrame): void {
     this.restartEvents = this.end();
+    this.lastStopMs = Number.NEGATIVE_INFINITY;
     this.sampleRate = frame.format.sampleRate;
     try {
-      this.windowSize = this.options.startStream(this.sampleRate);
+      this.windowSize = this.options.startStream(this.sampleRate, frame.timestamp);
     } catch (error) {
       throw new RangeError(`${this.options.label}: ${error instanceof Error ? error.message : String(error)}`);
     }

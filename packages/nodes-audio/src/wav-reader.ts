@@ -1,10 +1,17 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { type AudioFormat, allocSamples, type Samples } from '@beluga-voice/core';
+import { open, readFile } from 'node:fs/promises';
+import type { AudioFormat } from '@beluga-voice/core';
+import {
+  codingBytes,
+  type DecodedWav,
+  type DecodeTarget,
+  decodedEncoding,
+  decodeWav,
+  parseWavHeader,
+  type WavInfo,
+} from '@beluga-voice/core/audio';
 import { type AudioReader, openError } from './audio-reader.js';
 import { PcmFileReader } from './pcm-file-reader.js';
-import { codingBytes, type DecodeTarget, decodedEncoding } from './sample-coding.js';
-import { parseWavHeader, type WavInfo } from './wav-header.js';
 
 /** Reads a WAV file's header synchronously (cheap: only chunk headers are read). Throws for a missing or bad file. */
 export function probeWav(path: string): WavInfo {
@@ -34,34 +41,24 @@ export function wavOutputFormat(info: WavInfo, target: DecodeTarget): AudioForma
   return { encoding: decodedEncoding(info.coding, target), sampleRate: info.sampleRate, channels: info.channels };
 }
 
-async function openWav(path: string, target: DecodeTarget): Promise<{ info: WavInfo; reader: AudioReader }> {
+/** Opens a WAV file for streaming reads. */
+export async function openWavReader(path: string, target: DecodeTarget = 'auto'): Promise<AudioReader> {
   const info = probeWav(path);
   const handle = await open(path, 'r').catch((error) => {
     throw openError(path, error);
   });
   const region = { ...info, offset: info.dataOffset, bytes: info.dataBytes };
   const encoding = decodedEncoding(info.coding, target);
-  return { info, reader: new PcmFileReader(handle, region, target, codingBytes(info.coding), encoding) };
-}
-
-/** Opens a WAV file for streaming reads. */
-export async function openWavReader(path: string, target: DecodeTarget = 'auto'): Promise<AudioReader> {
-  return (await openWav(path, target)).reader;
-}
-
-export interface DecodedWav {
-  readonly info: WavInfo;
-  readonly format: AudioFormat;
-  readonly samples: Samples;
+  return new PcmFileReader(handle, region, target, codingBytes(info.coding), encoding);
 }
 
 /** Reads a whole WAV file into memory. */
-export async function readWav(path: string, target: DecodeTarget = 'auto'): Promise<DecodedWav> {
-  const { info, reader } = await openWav(path, target);
-  try {
-    const samples = (await reader.read(info.frames)) ?? allocSamples(reader.format.encoding, 0);
-    return { info, format: reader.format, samples };
-  } finally {
-    await reader.close();
-  }
+export async function readWav<T extends DecodeTarget = 'auto'>(
+  path: string,
+  target: T = 'auto' as T,
+): Promise<DecodedWav<T>> {
+  const bytes = await readFile(path).catch((error) => {
+    throw openError(path, error);
+  });
+  return decodeWav(bytes, path, target);
 }

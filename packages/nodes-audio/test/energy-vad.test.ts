@@ -1,5 +1,6 @@
+import { rmsDb } from '@beluga-voice/core/audio';
 import { describe, expect, it } from 'vitest';
-import { EnergyVad, rmsDb } from '../src/energy-vad.js';
+import { EnergyVad } from '../src/energy-vad.js';
 
 const OPTIONS = {
   startDb: 10,

@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AudioFormat, AudioFrame } from '@beluga-voice/core';
+import { g711Encode } from '@beluga-voice/core/audio';
 import { runNode } from '@beluga-voice/core/testing';
 import { Subject } from 'rxjs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WavWriter } from '../src/audio-writer.js';
 import { fileSink } from '../src/file-sink.js';
-import { g711Encode } from '../src/g711.js';
 import { probeWav, readWav } from '../src/wav-reader.js';
 import { framesOf, tempDir, tone } from './audio-helpers.js';
 

@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AudioFrame, audioDurationMs } from '@beluga-voice/core';
+import { wavHeader } from '@beluga-voice/core/audio';
 import { runNode } from '@beluga-voice/core/testing';
 import { firstValueFrom, take, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasTool } from '../../core/test/support/external-tool.js';
 import { fileSource } from '../src/file-source.js';
-import { wavHeader } from '../src/wav-header.js';
 import { audioOf, fixture, joinSamples, tempDir, tone } from './audio-helpers.js';
 
 const tmp = tempDir();
@@ -40,6 +41,8 @@ function ffmpegChildren(): string[] {
     .filter((line) => line.includes('ffmpeg') && !line.includes(' Z'))
     .map((line) => line.trim());
 }
+
+const ffmpeg = hasTool('ffmpeg');
 
 describe('audio.file-source behaviour', () => {
   it('paces realtime playback on the wall clock: frame k at k × 20 ms', async () => {
@@ -136,35 +139,38 @@ describe('audio.file-source behaviour', () => {
     expect(openHandles(path)).toBe(0);
   });
 
-  it('loops a compressed file by restarting ffmpeg, one child at a time, timestamps continuous', async () => {
-    const before = ffmpegChildren().length;
-    const h = await runNode(fileSource, {
-      config: { path: fixture('interjection-16k.wav'), container: 'compressed', pace: 'fast', loop: true },
-    });
-    const children: number[] = [];
-    let seen = 0;
-    const frames = audioOf(
-      await firstValueFrom(
-        h.outputs.audio!.pipe(
-          take(300),
-          tap(() => {
-            if (seen++ % 50 === 0) children.push(ffmpegChildren().length - before);
-          }),
-          toArray(),
+  it.skipIf(!ffmpeg)(
+    'loops a compressed file by restarting ffmpeg, one child at a time, timestamps continuous',
+    async () => {
+      const before = ffmpegChildren().length;
+      const h = await runNode(fileSource, {
+        config: { path: fixture('interjection-16k.wav'), container: 'compressed', pace: 'fast', loop: true },
+      });
+      const children: number[] = [];
+      let seen = 0;
+      const frames = audioOf(
+        await firstValueFrom(
+          h.outputs.audio!.pipe(
+            take(300),
+            tap(() => {
+              if (seen++ % 50 === 0) children.push(ffmpegChildren().length - before);
+            }),
+            toArray(),
+          ),
         ),
-      ),
-    );
-    // A pass ends on a short frame; the next one goes on from there.
-    frames.slice(1).forEach((f, k) => {
-      expect(f.timestamp).toBeCloseTo(frames[k].timestamp + audioDurationMs(frames[k]), 9);
-    });
-    expect(frames.filter((f) => audioDurationMs(f) < 20).length).toBeGreaterThanOrEqual(2);
-    // ffmpeg decodes a short file faster than it is read: at most one child, never one per pass left behind.
-    expect(children).toHaveLength(6);
-    expect(Math.max(...children)).toBeLessThanOrEqual(1);
-    await sleep(200);
-    expect(ffmpegChildren().length).toBe(before);
-  });
+      );
+      // A pass ends on a short frame; the next one goes on from there.
+      frames.slice(1).forEach((f, k) => {
+        expect(f.timestamp).toBeCloseTo(frames[k].timestamp + audioDurationMs(frames[k]), 9);
+      });
+      expect(frames.filter((f) => audioDurationMs(f) < 20).length).toBeGreaterThanOrEqual(2);
+      // ffmpeg decodes a short file faster than it is read: at most one child, never one per pass left behind.
+      expect(children).toHaveLength(6);
+      expect(Math.max(...children)).toBeLessThanOrEqual(1);
+      await sleep(200);
+      expect(ffmpegChildren().length).toBe(before);
+    },
+  );
 
   it('reads raw PCM with the format from config', async () => {
     const samples = tone(8000, 300, 200);
@@ -178,8 +184,11 @@ describe('audio.file-source behaviour', () => {
     expect((frames[0].samples as Float32Array)[3]).toBeCloseTo(samples[3] / 32768, 6);
   });
 
-  it('kills the ffmpeg child process on unsubscribe', async () => {
-    const h = await runNode(fileSource, { config: { path: fixture('two-turns-16k.mp3'), pace: 'realtime' } });
+  it.skipIf(!ffmpeg)('kills the ffmpeg child process on unsubscribe', async () => {
+    // 3.4 MB of decoded audio, far more than the reader lets ffmpeg get ahead: the child cannot finish early.
+    const h = await runNode(fileSource, {
+      config: { path: fixture('two-turns-48k.ogg'), pace: 'realtime', sampleRate: 48000, channels: 2, encoding: 'f32' },
+    });
     const before = ffmpegChildren().length;
     const frames = await firstValueFrom(h.outputs.audio!.pipe(take(1), toArray()));
     expect(frames).toHaveLength(1);
@@ -207,7 +216,7 @@ describe('audio.file-source behaviour', () => {
     );
   });
 
-  it('reports what ffmpeg says for a corrupt compressed file', async () => {
+  it.skipIf(!ffmpeg)('reports what ffmpeg says for a corrupt compressed file', async () => {
     const bad = join(tmp.dir, 'bad.mp3');
     writeFileSync(bad, Buffer.alloc(4000, 7));
     const h = await runNode(fileSource, { id: 'mic', config: { path: bad, pace: 'fast' } });

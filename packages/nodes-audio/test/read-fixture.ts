@@ -12,13 +12,15 @@ export function fixtureUrl(name: string): URL {
   return new URL(`../../../fixtures/audio/${name}`, import.meta.url);
 }
 
-/** Ground truth: speech segments in seconds per fixture file. */
+/** Ground truth: speech segments in seconds per fixture file (`noisy/x.wav`: from `noisy/segments.json`). */
 export function speechSegments(name: string): Array<[number, number]> {
-  const all = JSON.parse(readFileSync(fixtureUrl('segments.json'), 'utf8')) as Record<
+  const slash = name.lastIndexOf('/');
+  const folder = name.slice(0, slash + 1);
+  const all = JSON.parse(readFileSync(fixtureUrl(`${folder}segments.json`), 'utf8')) as Record<
     string,
     { speech: Array<[number, number]> }
   >;
-  return all[name].speech;
+  return all[name.slice(slash + 1)].speech;
 }
 
 /** G.711 μ-law byte to a 16-bit sample (ITU-T G.711 expansion). */

@@ -23,6 +23,8 @@ const PAIRS: Array<[number, number]> = [
   [8000, 16000],
   [22050, 48000],
   [48000, 44100],
+  [24000, 48000],
+  [8000, 24000],
 ];
 
 describe('resampler stopband attenuation (high quality)', () => {

@@ -73,6 +73,28 @@ export function worstBoundaryErrorMs(found: Array<[number, number]>, truth: Arra
   return worst;
 }
 
+/** Distance of every found boundary from the true one, in ms (starts and stops in order); undefined when the segment counts differ. */
+export function boundaryErrorsMs(found: Array<[number, number]>, truth: Array<[number, number]>): number[] | undefined {
+  if (found.length !== truth.length) return undefined;
+  return truth.flatMap(([start, stop], i) => [Math.abs(found[i][0] - start), Math.abs(found[i][1] - stop)]);
+}
+
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** espeak-ng voices in pink noise at 10-20 dB SNR, made by scripts/make-noisy-fixtures.mjs. */
+export const NOISY_FIXTURES: readonly string[] = [
+  'noisy/us-male-snr20-16k.wav',
+  'noisy/gb-female-snr15-16k.wav',
+  'noisy/us-fast-snr15-16k.wav',
+  'noisy/rp-male-snr12-16k.wav',
+  'noisy/us-female-snr10-16k.wav',
+  'noisy/scottish-snr10-16k.wav',
+];
+
 /** The fixtures every VAD is tested on: native 16 kHz files, and the other rates converted. */
 export const FIXTURE_CASES: ReadonlyArray<{ file: string; toRate?: number }> = [
   { file: 'two-turns-16k.wav' },

@@ -1,5 +1,6 @@
 import { type BusEmission, redact, type ToolCallFrame } from '@beluga-voice/core';
 import type { z } from 'zod';
+import { shownName } from './shown-name.js';
 
 export type CallStatus =
   | 'ok'
@@ -32,13 +33,14 @@ export function succeeded(call: ToolCallFrame, value: unknown): CallOutcome {
 }
 
 export function unknownTool(call: ToolCallFrame, available: readonly string[]): CallOutcome {
+  const name = shownName(call.name);
   return {
     status: 'unknown-tool',
-    output: `Error: unknown tool "${call.name}". Available tools: ${available.join(', ')}.`,
+    output: `Error: unknown tool "${name}". Available tools: ${available.join(', ')}.`,
     event: {
       type: 'warning',
       code: 'tool-unknown',
-      message: `call ${call.id} asks for unknown tool "${call.name}" (available: ${available.join(', ')})`,
+      message: `call ${shownName(call.id)} asks for unknown tool "${name}" (available: ${available.join(', ')})`,
     },
   };
 }
@@ -50,7 +52,7 @@ export function invalidJson(call: ToolCallFrame, error: unknown): CallOutcome {
     event: {
       type: 'warning',
       code: 'tool-invalid-json',
-      message: `call ${call.id} to "${call.name}": arguments are not valid JSON (${messageOf(error)})`,
+      message: `call ${shownName(call.id)} to "${call.name}": arguments are not valid JSON (${messageOf(error)})`,
     },
   };
 }
@@ -65,7 +67,7 @@ export function invalidArguments(call: ToolCallFrame, issues: readonly z.core.$Z
     event: {
       type: 'warning',
       code: 'tool-invalid-arguments',
-      message: `call ${call.id} to "${call.name}": invalid arguments: ${detail}`,
+      message: `call ${shownName(call.id)} to "${call.name}": invalid arguments: ${detail}`,
     },
   };
 }
@@ -78,7 +80,7 @@ export function failed(call: ToolCallFrame, error: unknown): CallOutcome {
     event: {
       type: 'error',
       code: 'tool-failed',
-      message: `call ${call.id} to "${call.name}" failed: ${message}`,
+      message: `call ${shownName(call.id)} to "${call.name}" failed: ${message}`,
       fatal: false,
     },
   };
@@ -91,7 +93,7 @@ export function timedOut(call: ToolCallFrame, timeoutMs: number): CallOutcome {
     event: {
       type: 'error',
       code: 'tool-timeout',
-      message: `call ${call.id} to "${call.name}" timed out after ${timeoutMs} ms`,
+      message: `call ${shownName(call.id)} to "${call.name}" timed out after ${timeoutMs} ms`,
       fatal: false,
     },
   };
@@ -105,7 +107,7 @@ export function cancelled(call: ToolCallFrame, cause: 'interrupt' | 'close'): Ca
     event: {
       type: 'warning',
       code: 'tool-cancelled',
-      message: `call ${call.id} to "${call.name}" was cancelled: ${because}`,
+      message: `call ${shownName(call.id)} to "${call.name}" was cancelled: ${because}`,
     },
   };
 }

@@ -5,7 +5,7 @@ import type { ToolExecutor } from './tool-executor.js';
 /**
  * Runs up to `concurrency` calls at once. A call is taken from the link only when a slot is
  * free, so waiting calls stay in the link's bounded queue, not in the router. Results go out
- * as calls finish, each with its call's id.
+ * as calls finish, each with its call's id; a call repeating an earlier id is not run again.
  */
 export function routeCalls(
   calls: InputStream<ToolCallFrame>,
@@ -17,6 +17,7 @@ export function routeCalls(
     const running = new Set<Promise<void>>();
     let wake: (() => void) | undefined;
     const start = (call: ToolCallFrame): Promise<void> | undefined => {
+      if (!executor.admit(call)) return undefined;
       const done: Promise<void> = executor.run(call).then((result) => {
         running.delete(done);
         subscriber.next(result);

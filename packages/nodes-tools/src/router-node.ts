@@ -5,6 +5,7 @@ import { BUILTIN_TOOL_NAMES } from './builtins/index.js';
 import { routeCalls } from './route-calls.js';
 import { isTool, type Tool, toolSpec } from './tool.js';
 import { ToolExecutor } from './tool-executor.js';
+import { toolSourceProblems } from './tool-source-check.js';
 import { invalidSourceMessage, resolveToolSources } from './tool-sources.js';
 
 const builtinName = z.enum(BUILTIN_TOOL_NAMES).describe('A built-in tool');
@@ -63,6 +64,7 @@ export const toolRouterNode = defineNode({
   config,
   inputs: { calls: { kinds: ['tool-call'], required: true, summary: 'Tool calls from the provider' } },
   outputs: { results: { kinds: ['tool-result'], summary: 'One result per call, with the call id' } },
+  check: (cfg, { baseDir }) => toolSourceProblems(cfg.tools, baseDir),
   async create(cfg, ctx) {
     const tools = await resolveToolSources(cfg.tools, ctx);
     ctx.offer('tools', tools.map(toolSpec));

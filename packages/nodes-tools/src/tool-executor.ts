@@ -11,6 +11,8 @@ import {
   timedOut,
   unknownTool,
 } from './call-outcomes.js';
+import { SeenCallIds } from './seen-call-ids.js';
+import { shownName } from './shown-name.js';
 import type { Tool, ToolContext } from './tool.js';
 
 export interface ToolExecutorOptions {
@@ -35,6 +37,7 @@ export class ToolExecutor {
   private readonly tools: ReadonlyMap<string, Tool>;
   private readonly running = new Set<RunningCall>();
   private readonly duration: Histogram;
+  private readonly seen = new SeenCallIds();
 
   constructor(
     tools: readonly Tool[],
@@ -45,10 +48,24 @@ export class ToolExecutor {
     this.duration = ctx.meter.createHistogram('tool.duration', { unit: 'ms', description: 'Tool call duration' });
   }
 
+  /**
+   * Takes a call unless its id was taken before: a repeated id is not run again and gets no second
+   * result (the first one answers it), so a call's side effects happen once. Says so on the bus.
+   */
+  admit(call: ToolCallFrame): boolean {
+    if (this.seen.add(call.id)) return true;
+    this.ctx.emit({
+      type: 'warning',
+      code: 'tool-duplicate-call',
+      message: `call ${shownName(call.id)} to "${shownName(call.name)}" repeats the id of an earlier call: not run again (the first call's result answers it)`,
+    });
+    return false;
+  }
+
   async run(call: ToolCallFrame): Promise<ToolResultFrame> {
     const started = this.ctx.now();
     const span = this.ctx.tracer.startSpan('tool.execute', {
-      attributes: { 'tool.name': call.name, 'tool.call_id': call.id },
+      attributes: { 'tool.name': shownName(call.name), 'tool.call_id': shownName(call.id) },
     });
     const tool = this.tools.get(call.name);
     const outcome = tool ? await this.validateAndExecute(call, tool) : unknownTool(call, [...this.tools.keys()]);
@@ -58,7 +75,7 @@ export class ToolExecutor {
       kind: 'tool-result',
       timestamp: call.timestamp + durationMs,
       id: call.id,
-      name: call.name,
+      name: shownName(call.name),
       output: outcome.output,
       ...(outcome.status === 'ok' ? {} : { isError: true }),
       ...(outcome.status === 'cancelled' ? { cancelled: true } : {}),
@@ -131,7 +148,7 @@ export class ToolExecutor {
       nodeId: this.ctx.id,
       callId: call.id,
       responseId: call.responseId,
-      logger: taggedLogger(this.ctx.logger, { tool: tool.name, callId: call.id }),
+      logger: taggedLogger(this.ctx.logger, { tool: tool.name, callId: shownName(call.id) }),
       control: this.ctx.control,
       now: () => this.ctx.now(),
     };
@@ -142,7 +159,8 @@ export class ToolExecutor {
     if (tool?.recordArguments) span.setAttributes({ 'tool.arguments': call.arguments, 'tool.result': outcome.output });
     if (outcome.status !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.status });
     span.end();
-    const attributes = { tool: call.name, status: outcome.status };
+    // Unknown names share one label: a model inventing names must not grow the metric's series.
+    const attributes = { tool: tool ? tool.name : '(unknown)', status: outcome.status };
     this.duration.record(durationMs, attributes);
     this.ctx.emit({ type: 'metric', name: 'tool.duration', value: durationMs, unit: 'ms', attributes });
     if (outcome.event) this.ctx.emit(outcome.event);

@@ -70,6 +70,20 @@ describe('calculator expression grammar', () => {
     expect((error as Error).message).toBe(message);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])(
+    'rejects the inherited object name %s as a constant and as a function',
+    (name) => {
+      const functions =
+        'abs, sqrt, cbrt, floor, ceil, trunc, round, min, max, sin, cos, tan, asin, acos, atan, exp, ln, log, log2, log10';
+      expect(() => evaluateExpression(`${name} + 1`)).toThrow(
+        new ExpressionError('syntax', 1, `unknown name "${name}" (constants: pi, e, tau)`),
+      );
+      expect(() => evaluateExpression(`${name}(1)`)).toThrow(
+        new ExpressionError('syntax', 1, `unknown function "${name}" (functions: ${functions})`),
+      );
+    },
+  );
+
   it('formats results without binary rounding noise', () => {
     expect(formatNumber(evaluateExpression('0.1 + 0.2'))).toBe('0.3');
     expect(formatNumber(evaluateExpression('1 / 3'))).toBe('0.333333333333');

@@ -1,3 +1,4 @@
+import { registerSecret } from '@beluga-voice/core';
 import { runNode } from '@beluga-voice/core/testing';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -66,5 +67,16 @@ describe('tool.execute spans', () => {
       ['c4', 'unknown-tool', { code: SpanStatusCode.ERROR, message: 'unknown-tool' }],
     ]);
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('1/0');
+  });
+
+  it('redact secrets in recorded arguments and results', async () => {
+    const secret = 'opaque-tool-credential-8086';
+    registerSecret(secret);
+    const [span] = await run(toolCall('c5', 'audited_lookup', { phone: secret }));
+    expect(span.attributes).toMatchObject({
+      'tool.arguments': '{"phone":"[redacted]"}',
+      'tool.result': 'customer with phone [redacted]: Ada Lovelace',
+    });
+    expect(JSON.stringify([span.name, span.attributes, span.events, span.status])).not.toContain(secret);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { GraphBuilder, readWav } from '@beluga-voice/core';
+import { GraphBuilder } from '@beluga-voice/core';
+import { decodeWav } from '@beluga-voice/core/audio';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
 import { toneRuns } from './support/conversation-audio.js';
@@ -109,7 +110,7 @@ describe('a two-turn conversation through file-source → resample → provider.
     ]);
 
     // The WAV holds exactly both replies: a 440 Hz region, then a 660 Hz region.
-    const wav = readWav(readFileSync(outPath), outPath);
+    const wav = decodeWav(readFileSync(outPath), outPath, 'pcm16');
     expect(wav.format).toEqual({ encoding: 'pcm16', sampleRate: 24000, channels: 1 });
     expect((wav.samples.length / 24000) * 1000).toBeCloseTo(FIRST.durationMs + SECOND.durationMs, 0);
     const runs = toneRuns(wav.samples, 24000, [FIRST.frequencyHz, SECOND.frequencyHz]);

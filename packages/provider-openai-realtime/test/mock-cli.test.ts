@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasTool } from '../../core/test/support/external-tool.js';
 import { type MockServer, runMockServerCli } from '../src/mock/index.js';
 import { rawClient } from './support/raw-client.js';
 
@@ -52,7 +53,7 @@ describe('beluga mock-openai (runMockServerCli)', () => {
     }
   });
 
-  it('takes the options the beluga CLI parsed, and serves wss:// with tls', async () => {
+  it.skipIf(!hasTool('openssl'))('takes the options the beluga CLI parsed, and serves wss:// with tls', async () => {
     const { out, err, server, stop } = await start({ port: 0, tls: true });
     try {
       expect(out).toEqual([`listening wss://127.0.0.1:${server.port}/v1/realtime`]);

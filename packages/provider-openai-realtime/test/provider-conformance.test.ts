@@ -1,4 +1,4 @@
-import { CONFORMANCE_TOOL, describeProviderConformance } from '@beluga-voice/core/testing';
+import { CONFORMANCE_TOOL, describeProviderConformance } from '@beluga-voice/core/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { OpenAIRealtimeProvider } from '../src/index.js';
 import { type MockServer, startMockServer } from '../src/mock/index.js';

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { hasTool } from '../../core/test/support/external-tool.js';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
 import { until } from './support/fixtures.js';
 import { type Client, connect } from './support/sdk-client.js';
@@ -19,7 +20,7 @@ const weather = {
   },
 };
 
-describe.each(['ga', 'beta'] as const)(
+describe.skipIf(!hasTool('openssl')).each(['ga', 'beta'] as const)(
   'official openai SDK (%s): function-call round trip against the mock',
   (protocol) => {
     let server: MockServer;

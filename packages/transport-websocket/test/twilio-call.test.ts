@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { g711Decode } from '@beluga-voice/nodes-audio';
+import { g711Decode } from '@beluga-voice/core/audio';
 import { simulateTwilioCall } from '@beluga-voice/transport-websocket/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureSamples, readEvents, voicedMs } from './support/fixtures.js';

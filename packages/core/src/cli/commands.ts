@@ -7,15 +7,18 @@ import { graphSpecToYaml } from '../yaml/to-yaml.js';
 import { type DiagramFormat, toDot, toMermaid } from './diagram.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo, StopSignals } from './io.js';
-import { installedRegistry, loadForCli } from './load.js';
+import { installedRegistry, loadForCli, STDIN_NAME } from './load.js';
 import { describeNode, formatNodeList } from './node-fields.js';
 
+/** Checks the file and, as `run` would, opens what its nodes read (audio files, tool modules). */
 export async function validateCommand(file: string, io: CliIo): Promise<ExitCode> {
-  const loaded = await loadForCli(file, io);
+  const loaded = await loadForCli(file, io, { checkResources: true });
   if (typeof loaded === 'number') return loaded;
   const graph = loaded.graph!;
   const inserted = graph.inserted.map((c) => `\n  inserts ${c.converter} as "${c.node}" (${c.reason})`).join('');
-  io.stdout.write(`${file}: ok (${graph.nodes.size} nodes, ${graph.links.length} links)${inserted}\n`);
+  io.stdout.write(
+    `${file === '-' ? STDIN_NAME : file}: ok (${graph.nodes.size} nodes, ${graph.links.length} links)${inserted}\n`,
+  );
   return EXIT.ok;
 }
 
@@ -28,7 +31,7 @@ export async function graphCommand(file: string, format: DiagramFormat | 'yaml',
     format === 'dot'
       ? toDot(graph)
       : format === 'yaml'
-        ? graphSpecToYaml(graph.spec, loaded.registry, { plugins: loaded.plugins })
+        ? graphSpecToYaml(graph.spec, loaded.registry, { plugins: loaded.plugins, templates: loaded.templates })
         : toMermaid(graph);
   io.stdout.write(text);
   return EXIT.ok;
@@ -55,6 +58,9 @@ export interface MockOptions {
   readonly host?: string;
   readonly apiKey?: string;
   readonly tls: boolean;
+  /** PEM files to serve wss:// with, instead of a certificate made at start. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
   readonly protocol?: 'auto' | 'ga' | 'beta';
   /** A JSON reply script for the mock (its `MockScript`). */
   readonly scriptFile?: string;

@@ -4,10 +4,12 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where `-` reads a pipeline from (`beluga graph a.yaml --format yaml | beluga validate -`). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }
 
 /** Ctrl-C and termination, from the process or a stand-in. */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   graphCommand,
@@ -11,34 +12,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { type CliIo, type StopSignals, UsageError } from './io.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
-
-export const USAGE = `beluga: run and inspect Beluga Voice pipelines
-
-usage:
-  beluga run <pipeline.yaml> [--events FILE] [--verbose]
-      build and run; progress and live metrics on stderr; --events writes every bus
-      event and non-audio frame as JSON lines. Ctrl-C (or SIGTERM) drains, a second one aborts.
-  beluga validate <pipeline.yaml>       check types, config, links and caps without running
-  beluga graph <pipeline.yaml> [--format mermaid|dot|yaml]
-      prints the graph as built; yaml writes it back as a pipeline file (secrets as \${VARIABLES})
-  beluga nodes [--json]                 installed node types and their config fields
-  beluga schema                         JSON Schema of pipeline files for the installed nodes
-                                        (for yaml-language-server: beluga schema > pipeline.schema.json)
-  beluga mock-openai [--port N] [--host H] [--api-key K] [--tls] [--protocol auto|ga|beta] [--script FILE.json]
-                                        the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
-                                        prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
-  beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
-               [--allow-origin URL]... [--public-url URL] [--events FILE]
-                                        serves the pipeline to live callers, one instance per connection: a browser
-                                        page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics
-                                        (needs @beluga-voice/transport-websocket); SIGTERM drains, a second one ends at once
-
-exit codes:
-  0    success (run: the pipeline ended, or drained after Ctrl-C)
-  1    invalid pipeline file or command line (every problem is listed as file:line:column)
-  2    the pipeline or the command failed at run time
-  130  aborted by a second Ctrl-C
-`;
+import { COMMAND_USAGE, coreVersion, isCommand, USAGE } from './usage.js';
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals: number) {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
@@ -95,11 +69,16 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
           host: { type: 'string' },
           'api-key': { type: 'string' },
           tls: { type: 'boolean' },
+          cert: { type: 'string' },
+          key: { type: 'string' },
           protocol: { type: 'string' },
           script: { type: 'string' },
         },
         0,
       );
+      if ((values.cert === undefined) !== (values.key === undefined))
+        throw new UsageError('--cert and --key go together (PEM certificate and its private key)');
+      const inCwd = (path: unknown) => (path === undefined ? undefined : resolve(io.cwd, path as string));
       if (values.protocol !== undefined && !['auto', 'ga', 'beta'].includes(values.protocol as string)) {
         throw new UsageError(`--protocol must be auto, ga or beta, got "${values.protocol}"`);
       }
@@ -107,9 +86,11 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
         port: portNumber(values.port),
         host: values.host as string | undefined,
         apiKey: values['api-key'] as string | undefined,
-        tls: values.tls === true,
+        tls: values.tls === true || values.cert !== undefined,
+        certFile: inCwd(values.cert),
+        keyFile: inCwd(values.key),
         protocol: values.protocol as MockOptions['protocol'],
-        scriptFile: values.script as string | undefined,
+        scriptFile: inCwd(values.script),
       };
       return mockOpenAiCommand(options, io, signals);
     }
@@ -127,8 +108,12 @@ export async function main(argv: readonly string[], io: CliIo, signals: StopSign
     (command === undefined ? io.stderr : io.stdout).write(USAGE);
     return command === undefined ? EXIT.invalid : EXIT.ok;
   }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`beluga ${coreVersion()}\n`);
+    return EXIT.ok;
+  }
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(USAGE);
+    io.stdout.write(isCommand(command) ? COMMAND_USAGE[command] : USAGE);
     return EXIT.ok;
   }
   try {

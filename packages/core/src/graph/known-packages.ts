@@ -1,5 +1,6 @@
 /** The official packages and the node types they provide, for `install …` hints. */
 const PROVIDERS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^audio\.vad-silero$/, '@beluga-voice/vad-silero'],
   [/^audio\./, '@beluga-voice/nodes-audio'],
   [/^tools\./, '@beluga-voice/nodes-tools'],
   [/^provider\.openai-realtime$/, '@beluga-voice/provider-openai-realtime'],

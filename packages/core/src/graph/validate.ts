@@ -283,10 +283,25 @@ function checkCycles(nodes: Map<string, PendingNode>, links: PendingLink[], issu
     next.set(l.from.node, [...(next.get(l.from.node) ?? []), l]);
   }
   const state = new Map<string, 'visiting' | 'done'>();
+  // Depth-first with an explicit stack: a chain of thousands of nodes must not overflow the call stack.
   const stack: PendingLink[] = [];
-  const visit = (id: string) => {
+  const frames: Array<{ readonly id: string; readonly out: readonly PendingLink[]; next: number }> = [];
+  const enter = (id: string) => {
     state.set(id, 'visiting');
-    for (const link of next.get(id) ?? []) {
+    frames.push({ id, out: next.get(id) ?? [], next: 0 });
+  };
+  for (const root of nodes.keys()) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      if (frame.next === frame.out.length) {
+        state.set(frame.id, 'done');
+        frames.pop();
+        stack.pop();
+        continue;
+      }
+      const link = frame.out[frame.next++];
       const target = link.to.node;
       if (state.get(target) === 'visiting') {
         const start = stack.findIndex((l) => l.from.node === target);
@@ -300,13 +315,10 @@ function checkCycles(nodes: Map<string, PendingNode>, links: PendingLink[], issu
         });
       } else if (!state.has(target)) {
         stack.push(link);
-        visit(target);
-        stack.pop();
+        enter(target);
       }
     }
-    state.set(id, 'done');
-  };
-  for (const id of nodes.keys()) if (!state.has(id)) visit(id);
+  }
 }
 
 interface OrderLink {
@@ -335,7 +347,8 @@ function topologicalOrder(ids: string[], links: readonly OrderLink[]): string[] 
       if (d === 0) ready.push(n);
     }
   }
-  for (const id of ids) if (!order.includes(id)) order.push(id);
+  const placed = new Set(order);
+  for (const id of ids) if (!placed.has(id)) order.push(id);
   return order;
 }
 

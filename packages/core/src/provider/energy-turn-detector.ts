@@ -1,3 +1,5 @@
+import { rmsDb } from '../audio/level.js';
+
 /** Settings of the stubs' own turn detector: an RMS threshold with a hangover. */
 export interface EnergyTurnOptions {
   /** Level above which a 20 ms window counts as voiced, in dBFS. */
@@ -21,7 +23,6 @@ const WINDOW_MS = 20;
  * counts), so the same audio always gives the same turns however it is chunked.
  */
 export class EnergyTurnDetector {
-  private readonly threshold: number;
   private window: Int16Array;
   private filled = 0;
   private windowStartMs = 0;
@@ -36,7 +37,6 @@ export class EnergyTurnDetector {
     private readonly options: EnergyTurnOptions,
     private readonly sampleRate: number,
   ) {
-    this.threshold = 32768 * 10 ** (options.thresholdDb / 20);
     this.window = new Int16Array(Math.round((sampleRate * WINDOW_MS) / 1000));
   }
 
@@ -52,7 +52,7 @@ export class EnergyTurnDetector {
       i += take;
       if (this.filled === this.window.length) {
         this.filled = 0;
-        const event = this.step(this.rms() >= this.threshold, this.windowStartMs);
+        const event = this.step(rmsDb(this.window) >= this.options.thresholdDb, this.windowStartMs);
         if (event) out.push(event);
       }
     }
@@ -64,12 +64,6 @@ export class EnergyTurnDetector {
     this.speaking = false;
     this.voicedMs = 0;
     this.silentMs = 0;
-  }
-
-  private rms(): number {
-    let sum = 0;
-    for (let i = 0; i < this.window.length; i++) sum += this.window[i] * this.window[i];
-    return Math.sqrt(sum / this.window.length);
   }
 
   private step(voiced: boolean, startMs: number): TurnEvent | undefined {

@@ -100,7 +100,9 @@ class SessionBridge {
     });
     this.teardown = () => this.release();
     this.ctx.onClose(() => this.release());
-    this.open().catch((error) => this.fail(`cannot start a ${options.provider.name} session: ${errorMessage(error)}`));
+    this.open().catch((error) =>
+      this.fail(`cannot start the ${options.provider.name} session: ${errorMessage(error)}`),
+    );
   }
 
   private async open(): Promise<void> {

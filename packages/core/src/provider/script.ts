@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { decodeWav } from '../audio/wav-decode.js';
 import { S2SError, type S2SErrorCode } from './s2s.js';
 import type { ReplyPart } from './stub-session.js';
 import { generateTone } from './tone.js';
-import { readWav } from './wav-reader.js';
 
 const ERROR_CODES = [
   'invalid-input',
@@ -146,7 +146,7 @@ async function loadAudio(path: string, sampleRate: number, where: string): Promi
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new Error(`${where}: cannot read ${path}: ${reason}`);
   }
-  const wav = readWav(bytes, path);
+  const wav = decodeWav(bytes, path, 'pcm16');
   if (wav.format.channels !== 1) {
     throw new Error(`${where}: ${path} has ${wav.format.channels} channels; scripted audio must be mono`);
   }

@@ -3,6 +3,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { BusEmission, BusEvent, Logger, LogLevel } from '../bus.js';
 import type { ControlEvent, ControlPlane } from '../control.js';
 import type { Demand, NodeContext } from '../node.js';
+import { redactingTracer } from '../redacting-tracer.js';
 import { errorMessage, redact, redactDeep } from '../secrets.js';
 
 export interface NodeContextDeps {
@@ -49,7 +50,7 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     type: deps.type,
     logger,
     emit,
-    tracer: deps.tracer,
+    tracer: redactingTracer(deps.tracer),
     meter: deps.meter,
     scheduler: deps.scheduler,
     now,

@@ -14,6 +14,7 @@ import type { ControlEvent } from '../control.js';
 import type { Frame } from '../frames.js';
 import type { ResolvedGraph } from '../graph/resolved.js';
 import type { NodeInputs } from '../node.js';
+import { redactingTracer } from '../redacting-tracer.js';
 import { errorMessage, redactDeep } from '../secrets.js';
 import { highResolutionScheduler } from './clock.js';
 import { PipelineAbortedError, PipelineError } from './errors.js';
@@ -104,7 +105,7 @@ export class Pipeline implements RunningPipeline {
   ) {
     this.name = graph.spec.name ?? 'pipeline';
     this.scheduler = options.scheduler ?? highResolutionScheduler;
-    this.tracer = options.tracer ?? trace.getTracer('@beluga-voice/core');
+    this.tracer = redactingTracer(options.tracer ?? trace.getTracer('@beluga-voice/core'));
     this.meter = options.meter ?? metrics.getMeter('@beluga-voice/core');
     this.dropCounter = this.meter.createCounter('beluga.queue.drops', {
       description: 'Frames dropped by a link queue policy',

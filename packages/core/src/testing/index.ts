@@ -1,11 +1,3 @@
-export {
-  CONFORMANCE_TOOL,
-  type ConformanceEnv,
-  type ConformanceFactory,
-  type ConformanceOptions,
-  type ConformanceScenario,
-  describeProviderConformance,
-} from './conformance.js';
 export { eventOrderViolations } from './event-order.js';
 export { type NodeHarness, type NodeHarnessOptions, runNode } from './node-harness.js';
 export { SessionProbe } from './session-probe.js';

@@ -10,7 +10,9 @@ export type FileIssueCode =
   | 'invalid-link'
   | 'missing-variable'
   | 'invalid-variable'
-  | 'plugin';
+  | 'plugin'
+  | 'invalid-encoding'
+  | 'unusable-input';
 
 /** One problem in a pipeline file, at a 1-based line and column. */
 export interface FileIssue {

@@ -7,5 +7,7 @@ export {
   type LoadOptions,
   loadPipeline,
   loadPipelineFile,
+  loadPipelineSource,
 } from './loader.js';
-export { graphSpecToYaml, secretVariableName, type ToYamlOptions } from './to-yaml.js';
+export { secretVariableName } from './secret-references.js';
+export { graphSpecToYaml, type ToYamlOptions } from './to-yaml.js';

@@ -89,6 +89,8 @@ export interface DocumentInterpolation {
   readonly problems: readonly DocumentVariableProblem[];
   /** Scalars that were exactly one variable, by `JSON.stringify(path)`. */
   readonly wholeVariables: ReadonlyMap<string, WholeVariable>;
+  /** Every interpolated scalar as written (`${NAME:-default}` kept), by `JSON.stringify(path)`. */
+  readonly templates: ReadonlyMap<string, string>;
 }
 
 /**
@@ -98,6 +100,7 @@ export interface DocumentInterpolation {
 export function interpolateDocument(doc: Document.Parsed, source: string, env: Env): DocumentInterpolation {
   const problems: DocumentVariableProblem[] = [];
   const wholeVariables = new Map<string, WholeVariable>();
+  const templates = new Map<string, string>();
   const walk = (node: Node | null | undefined, path: IssuePath): void => {
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -107,6 +110,7 @@ export function interpolateDocument(doc: Document.Parsed, source: string, env: E
       for (const [index, item] of node.items.entries()) walk(item as Node, [...path, index]);
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
       const result = interpolate(node.value, env);
+      templates.set(JSON.stringify(path), node.value);
       const start = node.range?.[0] ?? 0;
       const raw = source.slice(start, node.range?.[1] ?? start);
       let cursor = 0;
@@ -126,5 +130,5 @@ export function interpolateDocument(doc: Document.Parsed, source: string, env: E
     }
   };
   walk(doc.contents as Node | null, []);
-  return { problems, wholeVariables };
+  return { problems, wholeVariables, templates };
 }

@@ -11,6 +11,16 @@ const VARIABLE: JsonSchema = {
   description: 'An environment variable, interpolated when the pipeline is loaded',
 };
 
+/** A string holding `${VAR}` references among other text: interpolated before any check applies. */
+const TEMPLATE: JsonSchema = {
+  type: 'string',
+  pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}',
+  description: 'Text with environment variables, interpolated when the pipeline is loaded',
+};
+
+/** String constraints a `${VAR}` reference would fail before it is interpolated. */
+const STRING_CHECKS = ['format', 'pattern', 'minLength', 'maxLength'] as const;
+
 const ENDPOINT = '[^\\s.>-][^\\s.]*(\\.[^\\s.]+)?';
 const CHAIN: JsonSchema = {
   type: 'string',
@@ -78,7 +88,7 @@ export function pipelineJsonSchema(registry: Registry): JsonSchema {
           },
         })),
       },
-      onError: {
+      onError: allowVariables({
         description: 'What happens when the node fails',
         anyOf: [
           { type: 'string', enum: [...ERROR_POLICIES] },
@@ -97,8 +107,8 @@ export function pipelineJsonSchema(registry: Registry): JsonSchema {
             },
           },
         ],
-      },
-      link: {
+      }),
+      link: allowVariables({
         type: 'object',
         required: ['chain'],
         additionalProperties: false,
@@ -128,7 +138,7 @@ export function pipelineJsonSchema(registry: Registry): JsonSchema {
             description: 'Declares a deliberate cycle (e.g. tool results back into the provider)',
           },
         },
-      },
+      }),
     },
   };
 }
@@ -147,7 +157,10 @@ const ANNOTATIONS = ['title', 'description', 'default', 'examples'] as const;
 const NESTED_MAPS = ['properties', 'definitions', 'patternProperties'] as const;
 const NESTED_LISTS = ['anyOf', 'oneOf', 'allOf'] as const;
 
-/** Lets every number, boolean or enum in `schema` also be a `${VAR}` reference. */
+/**
+ * Lets every number, boolean or enum in `schema` also be a `${VAR}` reference, and every string
+ * with a format, pattern or length also hold `${VAR}` references (`${HOST}/v1`).
+ */
 export function allowVariables(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = { ...schema };
   for (const key of NESTED_MAPS) {
@@ -164,7 +177,8 @@ export function allowVariables(schema: JsonSchema): JsonSchema {
   }
   const type = schema.type;
   const scalar = type === 'number' || type === 'integer' || type === 'boolean' || 'enum' in schema || 'const' in schema;
-  if (!scalar) return out;
+  const checkedString = type === 'string' && STRING_CHECKS.some((key) => key in schema);
+  if (!scalar && !checkedString) return out;
   const outer: JsonSchema = {};
   const inner: JsonSchema = { ...out };
   for (const key of ANNOTATIONS) {
@@ -173,5 +187,5 @@ export function allowVariables(schema: JsonSchema): JsonSchema {
       delete inner[key];
     }
   }
-  return { ...outer, anyOf: [inner, VARIABLE] };
+  return { ...outer, anyOf: [inner, scalar ? VARIABLE : TEMPLATE] };
 }

@@ -5,11 +5,13 @@ import { Graph } from '../graph/graph.js';
 import type { GraphIssue, GraphSpec, IssuePath, LinkDecl } from '../graph/model.js';
 import { validateGraph } from '../graph/validate.js';
 import type { Registry } from '../registry.js';
+import { checkNodeResources } from './check-resources.js';
 import { type FileIssue, sortIssues } from './file-issue.js';
 import type { Env } from './interpolate.js';
-import { type ParsedPipeline, parsePipeline } from './parse-pipeline.js';
+import { type ParsedPipeline, parsePipeline, undecodablePipeline } from './parse-pipeline.js';
 import { readLinks } from './read-links.js';
 import { readNodes } from './read-nodes.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface LoadOptions {
   readonly registry: Registry;
@@ -25,6 +27,11 @@ export interface LoadOptions {
 export interface LoadFileOptions extends Omit<LoadOptions, 'registry' | 'file'> {
   /** The node types to check against; discovered around the file (and its `plugins:`) when absent. */
   readonly registry?: Registry;
+  /**
+   * Also open what the nodes read (audio files, tool modules…) as a run would, through each
+   * node type's `check`, when the file itself is valid (`beluga validate`).
+   */
+  readonly checkResources?: boolean;
 }
 
 export interface LoadedPipeline {
@@ -40,13 +47,48 @@ export interface LoadedPipeline {
   readonly plugins: readonly string[];
   /** Installed node packages that could not be loaded (they only matter if the pipeline uses their types). */
   readonly warnings: readonly string[];
+  /**
+   * Every value that used `${…}`, as written, by `JSON.stringify` of its path in the file
+   * (`["nodes","agent","config","baseUrl"]`): `graphSpecToYaml` writes them back unresolved.
+   */
+  readonly templates: ReadonlyMap<string, string>;
 }
 
 /** Reads, checks and builds a pipeline file, discovering the installed node packages unless given a registry. */
 export async function loadPipelineFile(path: string, options: LoadFileOptions = {}): Promise<LoadedPipeline> {
-  const text = await readFile(path, 'utf8');
+  const decoded = decodeUtf8(await readFile(path));
+  const parsed =
+    'error' in decoded
+      ? undecodablePipeline(path, decoded.error)
+      : parsePipeline(decoded.text, path, options.env ?? process.env);
+  return loadParsed(path, parsed, options);
+}
+
+/**
+ * As `loadPipelineFile`, for text read elsewhere (stdin): `path` names it in messages and, unless
+ * `baseDir` is given, gives the folder relative paths start from.
+ */
+export async function loadPipelineSource(
+  text: string,
+  path: string,
+  options: LoadFileOptions = {},
+): Promise<LoadedPipeline> {
+  return loadParsed(path, parsePipeline(text, path, options.env ?? process.env), options);
+}
+
+async function loadParsed(path: string, parsed: ParsedPipeline, options: LoadFileOptions): Promise<LoadedPipeline> {
+  const loaded = await checkParsedFile(path, parsed, options);
+  if (!options.checkResources || !loaded.graph) return loaded;
+  const issues = await checkNodeResources(loaded.graph, parsed, loaded.baseDir);
+  return issues.length === 0 ? loaded : { ...loaded, graph: undefined, issues: sortIssues(issues) };
+}
+
+async function checkParsedFile(
+  path: string,
+  parsed: ParsedPipeline,
+  options: LoadFileOptions,
+): Promise<LoadedPipeline> {
   const baseDir = options.baseDir ?? dirname(resolve(path));
-  const parsed = parsePipeline(text, path, options.env ?? process.env);
   if (options.registry) return checkPipeline(parsed, { ...options, registry: options.registry, baseDir });
   const discovery = await discoverNodes({ plugins: parsed.plugins, baseDir, searchFrom: [baseDir, process.cwd()] });
   const loaded = checkPipeline(parsed, { ...options, registry: discovery.registry, baseDir });
@@ -74,12 +116,22 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
   const { registry, baseDir } = options;
   const issues = [...parsed.issues];
   const { doc, data } = parsed;
+  const templates = parsed.variables.templates;
   if (!doc || !data)
-    return { spec: { nodes: [], links: [] }, issues, registry, baseDir, plugins: parsed.plugins, warnings: [] };
+    return {
+      spec: { nodes: [], links: [] },
+      issues,
+      registry,
+      baseDir,
+      plugins: parsed.plugins,
+      warnings: [],
+      templates,
+    };
   const skipped = new Set<string>();
   const nodes = readNodes(parsed, doc, registry, issues, skipped);
   const hops = new Map<string, LinkDecl>();
-  const links = readLinks(parsed, doc, data, issues, hops);
+  const rejected: LinkDecl[] = [];
+  const links = readLinks(parsed, doc, data, issues, hops, rejected);
   const spec: GraphSpec = {
     ...(data.name !== undefined ? { name: data.name } : {}),
     nodes,
@@ -91,7 +143,7 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
   for (const issue of result.issues) {
     if (variablePaths.some((p) => startsWith(issue.path ?? [], p))) continue;
     if (issue.code === 'unknown-node' && refersTo(issue.path, hops, skipped)) continue;
-    if (issue.code === 'unlinked-input' && declaredInput(issue, spec, registry)) continue;
+    if (issue.code === 'unlinked-input' && declaredInput(issue, spec, [...links, ...rejected], registry)) continue;
     issues.push(parsed.issueAt(issue.path ?? [], targetOf(issue), issue.code, issue.message, issue.fix));
   }
   const graph = issues.length === 0 && result.graph ? new Graph(result.graph) : undefined;
@@ -103,6 +155,7 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
     baseDir,
     plugins: parsed.plugins,
     warnings: [],
+    templates,
   };
 }
 
@@ -114,14 +167,14 @@ function targetOf(issue: GraphIssue): 'key' | 'value' {
 
 /**
  * An input the file does link, through a link that failed for another reason (reported on its
- * own): not "unlinked" in the user's eyes.
+ * own, including a link rejected for its queue): not "unlinked" in the user's eyes.
  */
-function declaredInput(issue: GraphIssue, spec: GraphSpec, registry: Registry): boolean {
+function declaredInput(issue: GraphIssue, spec: GraphSpec, links: readonly LinkDecl[], registry: Registry): boolean {
   const id = issue.path?.[1];
   const port = /required input "([^"]+)"/.exec(issue.message)?.[1];
   const node = spec.nodes.find((n) => n.id === id);
   const inputs = Object.keys(registry.get(node?.type ?? '')?.inputs ?? {});
-  return spec.links.some((l) => l.to.node === id && (l.to.port ?? inputs[0]) === port);
+  return links.some((l) => l.to.node === id && (l.to.port ?? inputs[0]) === port);
 }
 
 function refersTo(path: IssuePath | undefined, hops: Map<string, LinkDecl>, ids: Set<string>): boolean {

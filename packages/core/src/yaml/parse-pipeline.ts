@@ -1,11 +1,13 @@
 import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { IssuePath } from '../graph/model.js';
+import { blamedAlias, isAliasLimitError, MAX_ALIAS_EXPANSIONS } from './alias-bomb.js';
 import type { FileIssue, FileIssueCode } from './file-issue.js';
 import { type DocumentInterpolation, type Env, interpolateDocument } from './interpolate.js';
 import { lookup } from './object-path.js';
 import { type PipelineFile, pipelineFileSchema } from './pipeline-file.js';
 import { SourceMap } from './source-map.js';
 import { structureIssues } from './structure-issues.js';
+import type { Utf8Error } from './utf8.js';
 
 /** A pipeline file parsed, interpolated and checked at the top level, with positions kept for later issues. */
 export interface ParsedPipeline {
@@ -37,7 +39,13 @@ export function parsePipeline(text: string, file: string, env: Env): ParsedPipel
   });
   const issues: FileIssue[] = [];
   const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
-  const empty = { file, plugins: [], issues, issueAt, variables: { problems: [], wholeVariables: new Map() } };
+  const empty = {
+    file,
+    plugins: [],
+    issues,
+    issueAt,
+    variables: { problems: [], wholeVariables: new Map(), templates: new Map() },
+  };
   if (syntax.length > 0) {
     // Only the first: after a syntax error the parser's view of the rest of the file is unreliable,
     // and what it reports next is mostly a consequence of the first error.
@@ -71,7 +79,23 @@ export function parsePipeline(text: string, file: string, env: Env): ParsedPipel
         : atOffset(p.offset, 'invalid-variable', `"${p.text}" is not \${NAME} or \${NAME:-default}`),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (error) {
+    if (!isAliasLimitError(error)) throw error;
+    const alias = blamedAlias(doc);
+    const name = alias ? `alias *${alias.source}` : 'the aliases';
+    issues.push({
+      ...atOffset(
+        alias?.range?.[0] ?? 0,
+        'yaml-syntax',
+        `${name} expands aliases nested in aliases past ${MAX_ALIAS_EXPANSIONS} expansions (a "billion laughs" pattern)`,
+      ),
+      fix: 'write the repeated values out, or use aliases whose anchors hold no aliases',
+    });
+    return { ...empty, doc, variables };
+  }
   if (raw === null || raw === undefined) {
     issues.push(atOffset(0, 'invalid-pipeline', 'the file is empty: a pipeline needs version: 1 and nodes'));
     return { ...empty, doc, variables };
@@ -87,6 +111,26 @@ export function parsePipeline(text: string, file: string, env: Env): ParsedPipel
   const top = typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const plugins = Array.isArray(top.plugins) ? top.plugins.filter((p): p is string => typeof p === 'string') : [];
   return { ...empty, doc, data: result.success ? result.data : pick(top), plugins, variables };
+}
+
+/** A file that could not be read as text: its one issue, and nothing to check further. */
+export function undecodablePipeline(file: string, error: Utf8Error): ParsedPipeline {
+  const hex = `0x${error.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  const issue: FileIssue = {
+    file,
+    line: error.line,
+    column: error.column,
+    message: `the file is not valid UTF-8: byte ${hex} at byte offset ${error.offset}`,
+    code: 'invalid-encoding',
+    fix: error.utf16 ? 'save the file as UTF-8, not UTF-16' : 'save the file as UTF-8',
+  };
+  return {
+    file,
+    plugins: [],
+    issues: [issue],
+    variables: { problems: [], wholeVariables: new Map(), templates: new Map() },
+    issueAt: () => issue,
+  };
 }
 
 /** The top-level fields that are well-formed, when some are not. */

@@ -10,6 +10,8 @@ import { structureIssues } from './structure-issues.js';
 /**
  * One `LinkDecl` per hop of every chain. Each hop's path is `['links', item, 'chain', hop]` so that
  * graph issues about it point into the chain text; `hops` maps those paths back to the hops.
+ * The hops of a link rejected for its other fields (a bad queue) go to `rejected`: the file does
+ * wire those inputs, so they must not also be reported as unlinked.
  */
 export function readLinks(
   parsed: ParsedPipeline,
@@ -17,6 +19,7 @@ export function readLinks(
   data: Partial<PipelineFile>,
   issues: FileIssue[],
   hops: Map<string, LinkDecl>,
+  rejected: LinkDecl[] = [],
 ): LinkDecl[] {
   const links: LinkDecl[] = [];
   (data.links ?? []).forEach((item, index) => {
@@ -32,6 +35,7 @@ export function readLinks(
         for (const s of structureIssues(linkObjectSchema, link.error.issues, path, exists)) {
           issues.push(parsed.issueAt(s.path, s.target, 'invalid-link', s.message, s.fix));
         }
+        rejected.push(...hopsOf((item as { chain?: unknown }).chain, index));
         return;
       }
       chain = link.data.chain;
@@ -67,6 +71,17 @@ export function readLinks(
     }
   });
   return links;
+}
+
+function hopsOf(chain: unknown, index: number): LinkDecl[] {
+  if (typeof chain !== 'string') return [];
+  const result = parseChain(chain);
+  if (!result.ok) return [];
+  return result.endpoints.slice(1).map((end, hop) => ({
+    from: result.endpoints[hop].endpoint,
+    to: end.endpoint,
+    path: ['links', index, 'chain', hop],
+  }));
 }
 
 /** Points a chain syntax error at the character it concerns when the chain is on one line. */

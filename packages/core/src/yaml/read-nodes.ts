@@ -41,12 +41,10 @@ export function readNodes(
       }
       continue;
     }
-    const config = fitWholeVariables(
-      decl.data.config ?? undefined,
-      registry.get(decl.data.type)?.config,
-      path,
-      parsed.variables,
-    );
+    // The config as written, not as zod's record copied it: that copy turns a `__proto__` key into
+    // the object's prototype, and the node's schema would never see (and report) it.
+    const written = (raw as { config?: unknown }).config ?? undefined;
+    const config = fitWholeVariables(written, registry.get(decl.data.type)?.config, path, parsed.variables);
     for (const key of registry.get(decl.data.type)?.secrets ?? []) {
       const value = (config as Record<string, unknown> | undefined)?.[key];
       if (typeof value === 'string') registerSecret(value);

@@ -2,47 +2,51 @@ import { stringify } from 'yaml';
 import { endpointToString } from '../graph/endpoint.js';
 import type { Endpoint, GraphSpec, LinkDecl, NodeDecl } from '../graph/model.js';
 import type { Registry } from '../registry.js';
+import { referenceSecrets } from './secret-references.js';
 
 export interface ToYamlOptions {
   /** Adds a `# yaml-language-server: $schema=…` line so editors check the file. */
   readonly schemaUrl?: string;
   /** The file's `plugins:` (a GraphSpec does not hold them). */
   readonly plugins?: readonly string[];
+  /**
+   * Values that used `${…}` in the source file, as written (`LoadedPipeline.templates`): written
+   * back unresolved, so the output carries the same variables and defaults, not their values.
+   */
+  readonly templates?: ReadonlyMap<string, string>;
 }
 
 /**
  * Writes a graph (from `GraphBuilder.toSpec()` or a loaded file) as a pipeline file that loads back
- * to an equal spec. Secret config values are written as `${NODE_KEY}` references, never in clear;
- * a literal `${` in a string is escaped as `$${`.
+ * to an equal spec. Values given as `templates` are written as the source wrote them; other secret
+ * config values as `${NODE_KEY}` references, never in clear, with or without a registry (see
+ * `referenceSecrets`); a literal `${` in a string is escaped as `$${`.
  */
 export function graphSpecToYaml(spec: GraphSpec, registry?: Registry, options: ToYamlOptions = {}): string {
   const file: Record<string, unknown> = { version: 1 };
   if (spec.name !== undefined) file.name = spec.name;
   if (options.plugins?.length) file.plugins = [...options.plugins];
   if (spec.autoConvert !== undefined) file.autoConvert = spec.autoConvert;
-  file.nodes = Object.fromEntries(spec.nodes.map((node) => [node.id, nodeToYaml(node, registry)]));
+  file.nodes = Object.fromEntries(
+    spec.nodes.map((node) => [node.id, nodeToYaml(node, registry, options.templates ?? new Map())]),
+  );
   file.links = chains(spec.links);
   const header = options.schemaUrl ? `# yaml-language-server: $schema=${options.schemaUrl}\n` : '';
   return header + stringify(file, { lineWidth: 0 });
 }
 
-/** The variable a secret is exported as: `agent` + `apiKey` → `AGENT_API_KEY`. */
-export function secretVariableName(nodeId: string, key: string): string {
-  const words = (text: string) => text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_');
-  return `${words(nodeId)}_${words(key)}`.toUpperCase().replace(/^(\d)/, '_$1');
-}
-
-function nodeToYaml(node: NodeDecl, registry: Registry | undefined): Record<string, unknown> {
+function nodeToYaml(
+  node: NodeDecl,
+  registry: Registry | undefined,
+  templates: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { type: node.type };
   if (node.config !== undefined) {
-    const secrets = new Set(registry?.get(node.type)?.secrets ?? []);
-    const config = escapeVariables(node.config) as Record<string, unknown>;
-    if (config && typeof config === 'object') {
-      for (const key of secrets) {
-        if (config[key] !== undefined) config[key] = `\${${secretVariableName(node.id, key)}}`;
-      }
-    }
-    out.config = config;
+    const declared = new Set(registry?.get(node.type)?.secrets ?? []);
+    const at = (path: readonly (string | number)[]) =>
+      templates.get(JSON.stringify(['nodes', node.id, 'config', ...path]));
+    const written = writeValue(node.config, [], at);
+    out.config = referenceSecrets(node.id, written, declared, (path) => at(path) !== undefined);
   }
   if (node.onError) {
     const { policy, ...rest } = node.onError;
@@ -51,11 +55,18 @@ function nodeToYaml(node: NodeDecl, registry: Registry | undefined): Record<stri
   return out;
 }
 
-function escapeVariables(value: unknown): unknown {
+/** A config value as YAML text should hold it: its template where it had one, else with `${` escaped. */
+function writeValue(
+  value: unknown,
+  path: readonly (string | number)[],
+  templateAt: (path: readonly (string | number)[]) => string | undefined,
+): unknown {
+  const template = templateAt(path);
+  if (template !== undefined) return template;
   if (typeof value === 'string') return value.replaceAll('${', () => '$${');
-  if (Array.isArray(value)) return value.map(escapeVariables);
+  if (Array.isArray(value)) return value.map((v, i) => writeValue(v, [...path, i], templateAt));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeVariables(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, writeValue(v, [...path, k], templateAt)]));
   }
   return value;
 }

@@ -9,7 +9,7 @@ interface MathFunction {
 
 const unaryFn = (fn: (x: number) => number): MathFunction => ({ minArgs: 1, maxArgs: 1, apply: ([x]) => fn(x) });
 
-const FUNCTIONS: Readonly<Record<string, MathFunction>> = {
+const FUNCTION_TABLE: Readonly<Record<string, MathFunction>> = {
   abs: unaryFn(Math.abs),
   sqrt: unaryFn(Math.sqrt),
   cbrt: unaryFn(Math.cbrt),
@@ -46,10 +46,19 @@ const FUNCTIONS: Readonly<Record<string, MathFunction>> = {
   log10: unaryFn(Math.log10),
 };
 
-const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E, tau: 2 * Math.PI };
+/**
+ * Names resolve through Maps, not object lookups: a model's `constructor` or `__proto__` must not
+ * reach Object.prototype.
+ */
+const FUNCTIONS: ReadonlyMap<string, MathFunction> = new Map(Object.entries(FUNCTION_TABLE));
+const CONSTANTS: ReadonlyMap<string, number> = new Map([
+  ['pi', Math.PI],
+  ['e', Math.E],
+  ['tau', 2 * Math.PI],
+]);
 
-export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
-export const CONSTANT_NAMES = Object.keys(CONSTANTS);
+export const FUNCTION_NAMES = [...FUNCTIONS.keys()];
+export const CONSTANT_NAMES = [...CONSTANTS.keys()];
 
 /** Evaluates an arithmetic expression without `eval`; throws `ExpressionError` with a position. */
 export function evaluateExpression(source: string): number {
@@ -72,9 +81,9 @@ function evaluate(expr: Expr): number {
 }
 
 function constant(name: string, position: number): number {
-  const value = CONSTANTS[name.toLowerCase()];
+  const value = CONSTANTS.get(name.toLowerCase());
   if (value !== undefined) return value;
-  if (FUNCTIONS[name.toLowerCase()]) {
+  if (FUNCTIONS.has(name.toLowerCase())) {
     throw new ExpressionError('syntax', position, `"${name}" is a function: write ${name}(...)`);
   }
   throw new ExpressionError('syntax', position, `unknown name "${name}" (constants: ${CONSTANT_NAMES.join(', ')})`);
@@ -101,7 +110,7 @@ function binary(operator: string, left: number, right: number, position: number)
 }
 
 function call(name: string, args: readonly number[], position: number): number {
-  const fn = FUNCTIONS[name.toLowerCase()];
+  const fn = FUNCTIONS.get(name.toLowerCase());
   if (!fn) {
     throw new ExpressionError(
       'syntax',

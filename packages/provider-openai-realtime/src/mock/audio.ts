@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { alawToLinear, linearToAlaw, linearToMulaw, mulawToLinear } from './g711.js';
+import { decodeWav, type G711Law, g711Decode, g711Encode } from '@beluga-voice/core/audio';
 
 export type MockAudioFormat = 'pcm16' | 'g711_ulaw' | 'g711_alaw';
 
 export function sampleRateOf(format: MockAudioFormat): number {
   return format === 'pcm16' ? 24000 : 8000;
+}
+
+function lawOf(format: Exclude<MockAudioFormat, 'pcm16'>): G711Law {
+  return format === 'g711_ulaw' ? 'mulaw' : 'alaw';
 }
 
 export function bytesPerMs(format: MockAudioFormat): number {
@@ -19,19 +23,13 @@ export function decodeToPcm16(format: MockAudioFormat, bytes: Uint8Array): Int16
     copy.set(bytes.subarray(0, even));
     return new Int16Array(copy.buffer);
   }
-  const decode = format === 'g711_ulaw' ? mulawToLinear : alawToLinear;
-  const out = new Int16Array(bytes.byteLength);
-  for (let i = 0; i < bytes.byteLength; i++) out[i] = decode(bytes[i]);
-  return out;
+  return g711Decode(lawOf(format), bytes);
 }
 
 /** 16-bit samples at the format's rate → wire bytes. */
 export function encodeFromPcm16(format: MockAudioFormat, samples: Int16Array): Uint8Array {
   if (format === 'pcm16') return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
-  const encode = format === 'g711_ulaw' ? linearToMulaw : linearToAlaw;
-  const out = new Uint8Array(samples.length);
-  for (let i = 0; i < samples.length; i++) out[i] = encode(samples[i]);
-  return out;
+  return g711Encode(lawOf(format), samples);
 }
 
 /** A sine tone with 10 ms fades, at amplitude 0.3 of full scale. */
@@ -46,38 +44,25 @@ export function tone(frequencyHz: number, durationMs: number, sampleRate: number
   return out;
 }
 
-/** Reads a PCM16 WAV file as mono samples at `sampleRate` (channels averaged, linear resampling). */
+/** Reads a WAV file as mono 16-bit samples at `sampleRate` (channels averaged, linear resampling). */
 export function readWavAsPcm16(path: string, sampleRate: number): Int16Array {
-  const file = readFileSync(path);
-  if (file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE') {
-    throw new Error(`mock script: ${path} is not a WAV file`);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new Error(`mock script: cannot read ${path}: ${(error as Error).message}`);
   }
-  let offset = 12;
-  let channels = 0;
-  let rate = 0;
-  let bits = 0;
-  while (offset + 8 <= file.length) {
-    const id = file.toString('ascii', offset, offset + 4);
-    const size = file.readUInt32LE(offset + 4);
-    const body = offset + 8;
-    if (id === 'fmt ') {
-      channels = file.readUInt16LE(body + 2);
-      rate = file.readUInt32LE(body + 4);
-      bits = file.readUInt16LE(body + 14);
-    } else if (id === 'data') {
-      if (bits !== 16 || channels === 0) throw new Error(`mock script: ${path} must be 16-bit PCM (has ${bits}-bit)`);
-      const frames = Math.floor(Math.min(size, file.length - body) / 2 / channels);
-      const mono = new Float64Array(frames);
-      for (let i = 0; i < frames; i++) {
-        let sum = 0;
-        for (let c = 0; c < channels; c++) sum += file.readInt16LE(body + (i * channels + c) * 2);
-        mono[i] = sum / channels;
-      }
-      return resampleLinear(mono, rate, sampleRate);
-    }
-    offset = body + size + (size % 2);
+  const wav = decodeWav(bytes, `mock script: ${path}`, 'pcm16');
+  const { samples } = wav;
+  const { channels, sampleRate: rate } = wav.format;
+  const frames = Math.floor(samples.length / channels);
+  const mono = new Float64Array(frames);
+  for (let i = 0; i < frames; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += samples[i * channels + c];
+    mono[i] = sum / channels;
   }
-  throw new Error(`mock script: ${path} has no data chunk`);
+  return resampleLinear(mono, rate, sampleRate);
 }
 
 function resampleLinear(input: Float64Array, from: number, to: number): Int16Array {

@@ -1,3 +1,5 @@
+import { rmsDb } from '@beluga-voice/core/audio';
+
 export interface VadSettings {
   /** 0..1, as the service's `threshold`; mapped to an energy level of -60 + 40·threshold dBFS. */
   readonly threshold: number;
@@ -62,10 +64,7 @@ export class EnergyVad {
     const levelDb = -60 + 40 * this.settings.threshold;
     let offset = 0;
     for (; offset + this.windowSamples <= all.length; offset += this.windowSamples) {
-      let sum = 0;
-      for (let i = offset; i < offset + this.windowSamples; i++) sum += all[i] * all[i];
-      const rms = Math.sqrt(sum / this.windowSamples) / 32768;
-      const speech = 20 * Math.log10(Math.max(rms, 1e-9)) > levelDb;
+      const speech = rmsDb(all, offset, offset + this.windowSamples) > levelDb;
       this.position += WINDOW_MS;
       if (!this.speaking) {
         this.speechRunMs = speech ? this.speechRunMs + WINDOW_MS : 0;

@@ -14,8 +14,8 @@ import {
   GraphBuilder,
   Registry,
   type RunningPipeline,
-  readWav,
 } from '@beluga-voice/core';
+import { decodeWav } from '@beluga-voice/core/audio';
 import { nodes as coreNodes } from '@beluga-voice/core/nodes';
 import { nodes as audioNodes } from '@beluga-voice/nodes-audio/nodes';
 import { nodes as toolNodes } from '@beluga-voice/nodes-tools/nodes';
@@ -37,7 +37,7 @@ export function fixtureSpeech(name: string): Array<[number, number]> {
 
 /** A 16 kHz mono pcm16 fixture's samples. */
 export function fixture16k(name: string): Int16Array {
-  const wav = readWav(readFileSync(fixturePath(name)), name);
+  const wav = decodeWav(readFileSync(fixturePath(name)), name, 'pcm16');
   if (wav.format.sampleRate !== 16000 || wav.format.channels !== 1) throw new Error(`${name} is not 16 kHz mono`);
   return wav.samples;
 }

@@ -1,4 +1,4 @@
-import type { AudioEncoding, AudioFormat } from '@beluga-voice/core';
+import type { AudioEncoding, AudioFormat } from '../audio-format.js';
 
 /** How one sample is stored in a WAV data chunk. */
 export type WavSampleCoding = 'u8' | 's16' | 's24' | 's32' | 'f32' | 'f64' | 'mulaw' | 'alaw';
@@ -29,6 +29,11 @@ const FORMAT_FLOAT = 0x0003;
 const FORMAT_ALAW = 0x0006;
 const FORMAT_MULAW = 0x0007;
 const FORMAT_EXTENSIBLE = 0xfffe;
+/**
+ * The highest rate real recordings use (DXD and 768 kHz studio formats). A header beyond it is
+ * corrupt, and believing it would size frames and resampler buffers in gigabytes.
+ */
+export const MAX_SAMPLE_RATE = 768_000;
 /** Writers that stream (and cannot seek back) put this in size fields: "until the end of the file". */
 export const WAV_UNKNOWN_SIZE = 0xffffffff;
 
@@ -132,6 +137,11 @@ export function parseWavHeader(readAt: ReadAt, fileSize: number, name: string): 
   }
   if (fmt.channels === 0 || fmt.sampleRate === 0) {
     throw new WavFormatError(`${name}: corrupt WAV header: ${fmt.channels} channels at ${fmt.sampleRate} Hz`);
+  }
+  if (fmt.sampleRate > MAX_SAMPLE_RATE) {
+    throw new WavFormatError(
+      `${name}: corrupt WAV header: sample rate ${fmt.sampleRate} Hz is above the ${MAX_SAMPLE_RATE} Hz any audio file uses`,
+    );
   }
   const expectedAlign = (fmt.bits / 8) * fmt.channels;
   if (fmt.blockAlign !== expectedAlign) {

