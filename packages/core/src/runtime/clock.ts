@@ -7,3 +7,8 @@ import { SharedClock } from './shared-clock.js';
  * `Date.now()`, whole milliseconds; latency metrics need better).
  */
 export const highResolutionScheduler: SchedulerLike = new SharedClock();
+
+/** The event loop's current lag as the scheduler's clock sees it, when it is a SharedClock. */
+export function loopLagMs(scheduler: SchedulerLike | undefined): number | undefined {
+  return scheduler instanceof SharedClock ? scheduler.lagMs : undefined;
+}

@@ -54,6 +54,7 @@ export class SharedClock implements SchedulerLike {
   private timerDue = Number.POSITIVE_INFINITY;
   private seq = 0;
   private firing = false;
+  private lateness = 0;
 
   constructor(private readonly granularityMs = 1) {}
 
@@ -63,6 +64,14 @@ export class SharedClock implements SchedulerLike {
 
   schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
     return new ClockAction<T>(this, work).schedule(state, delay);
+  }
+
+  /**
+   * How late (ms) the latest batch ran after its due time: the event loop's lag as timers and
+   * socket reads alike see it. A reply read while the loop lags waited about this long unseen.
+   */
+  get lagMs(): number {
+    return this.lateness;
   }
 
   /** How many pieces of work are waiting. */
@@ -110,7 +119,10 @@ export class SharedClock implements SchedulerLike {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
     // Work queued while the batch runs waits for the next batch, so a delay-0 loop cannot starve I/O.
-    const horizon = performance.now() + this.granularityMs;
+    const now = performance.now();
+    const horizon = now + this.granularityMs;
+    const head = this.heap[0];
+    if (head) this.lateness = Math.max(0, now - head.due);
     const batch: Queued[] = [];
     while (this.heap.length > 0 && (this.heap[0] as Queued).due <= horizon) {
       batch.push(this.removeAt(0));
