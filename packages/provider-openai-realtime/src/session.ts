@@ -22,7 +22,7 @@ import {
 import type { Span } from '@opentelemetry/api';
 import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
-import { AudioChunker } from './audio-chunker.js';
+import { AudioChunker, appendMinMs } from './audio-chunker.js';
 import { backoffDelay } from './backoff.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
 import { openSocket } from './connection.js';
@@ -31,6 +31,7 @@ import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './erro
 import { EventWaiters } from './event-waiters.js';
 import { ResponseAudio } from './response-audio.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
+import { appendMessage } from './wire/append-message.js';
 import { buildSessionObject, type ClientEvent, historyItem, type SessionSettings } from './wire/client-events.js';
 import { parseServerEvent, type ServerEvent, type ServerResponse } from './wire/server-events.js';
 
@@ -123,7 +124,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.config = deps.config;
     this.waiters = new EventWaiters(deps.scheduler, WHO);
     this.format = wireAudioFormat(deps.config.audioFormat);
-    this.chunker = new AudioChunker(this.format);
+    this.chunker = new AudioChunker(this.format, appendMinMs(deps.config.turnDetection));
     this.log = new ConversationLog(deps.context.history ?? []);
     this.settings = {
       instructions: deps.context.systemPrompt ?? deps.config.instructions,
@@ -765,22 +766,25 @@ export class OpenAIRealtimeSession implements S2SSession {
 
   private append(chunk: Uint8Array): void {
     this.uncommittedBytes += chunk.byteLength;
-    this.send({
-      type: 'input_audio_buffer.append',
-      audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-    });
+    this.sendBuilt('input_audio_buffer.append', (eventId) => appendMessage(eventId, chunk));
   }
 
   /** Sends a client event with a fresh `event_id` (echoed by errors about it); returns the id. */
   private send(event: ClientEvent): string {
+    const eventId = this.sendBuilt(event.type, (id) => JSON.stringify({ event_id: id, ...event }));
+    if (event.type === 'response.create') this.feedWatchdog();
+    return eventId;
+  }
+
+  /** Sends the text `build` makes around a fresh `event_id`, if the socket is open; returns the id. */
+  private sendBuilt(type: string, build: (eventId: string) => string): string {
     const eventId = `evt_${(++this.eventSeq).toString(36).padStart(6, '0')}`;
     const socket = this.socket;
     if (!socket || socket.readyState !== socket.OPEN) {
-      this.deps.logger.debug(`${event.type} not sent: no open socket`);
+      this.deps.logger.debug(`${type} not sent: no open socket`);
       return eventId;
     }
-    socket.send(JSON.stringify({ event_id: eventId, ...event }));
-    if (event.type === 'response.create') this.feedWatchdog();
+    socket.send(build(eventId));
     return eventId;
   }
 

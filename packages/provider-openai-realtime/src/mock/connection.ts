@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
+import { decodeBase64Audio } from '../base64.js';
 import { bytesPerMs, decodeToPcm16, encodeFromPcm16, sampleRateOf } from './audio.js';
-import { decodeBase64Audio } from './base64-audio.js';
 import { EnergyVad, type VadEvent, type VadSettings } from './energy-vad.js';
 import type { FaultQueue, ResponseFault } from './faults.js';
 import { newId } from './ids.js';
