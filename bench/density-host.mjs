@@ -5,16 +5,15 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadPipelineFile } from '../packages/core/dist/index.js';
+import { LAG_RESOLUTION_MS } from './support.mjs';
 
 const [n, mockUrl, from, to] = process.argv.slice(2).map((v, i) => (i === 1 ? v : Number(v)));
-/** Lag is sampled every RESOLUTION_MS; the histogram counts the interval itself. */
-const RESOLUTION_MS = 10;
 const SESSION_TIMEOUT_MS = 30_000;
 
 const file = fileURLToPath(new URL('density-pipeline.yaml', import.meta.url));
 const loaded = await loadPipelineFile(file, { env: { DENSITY_MOCK_URL: mockUrl } });
 if (!loaded.graph) throw new Error(loaded.issues.map((i) => i.message).join('\n'));
-const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
 lag.enable();
 const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -57,9 +56,9 @@ const cpu0 = process.cpuUsage();
 await sleep(t0 + to - performance.now());
 const cpu = process.cpuUsage(cpu0);
 const window = {
-  lagP50Ms: lag.percentile(50) / 1e6 - RESOLUTION_MS,
-  lagP99Ms: lag.percentile(99) / 1e6 - RESOLUTION_MS,
-  lagMaxMs: lag.max / 1e6 - RESOLUTION_MS,
+  lagP50Ms: lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS,
+  lagP99Ms: lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS,
+  lagMaxMs: lag.max / 1e6 - LAG_RESOLUTION_MS,
   cpuPct: ((cpu.user + cpu.system) / 1000 / (to - from)) * 100,
   rssMb: process.memoryUsage().rss / 2 ** 20,
 };

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { report } from './support.mjs';
+import { report, startProbe } from './support.mjs';
 
 const { values } = parseArgs({ options: { workers: { type: 'string' }, steps: { type: 'string' } } });
 const LAYOUTS = values.workers ? [Number(values.workers)] : [1, 2];
@@ -22,7 +22,6 @@ const GOAL = { 1: 250, 2: 500 };
 /** The lag/CPU window, in ms after the first session starts: every session is live throughout. */
 const WINDOW = { from: 1500, to: 8500 };
 const TURNS_PER_SESSION = 2;
-const RESOLUTION_MS = 10;
 const bin = fileURLToPath(new URL('../packages/core/dist/cli/bin.js', import.meta.url));
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
 const host = fileURLToPath(new URL('density-host.mjs', import.meta.url));
@@ -40,22 +39,6 @@ function startMock() {
     });
     child.once('exit', (code) => reject(new Error(`beluga mock-openai exited ${code}: ${text}`)));
   });
-}
-
-/** An idle process measuring its own loop lag: what the shared machine alone costs a process. */
-function startProbe() {
-  const code = `const { monitorEventLoopDelay } = require('node:perf_hooks');
-const h = monitorEventLoopDelay({ resolution: ${RESOLUTION_MS} }); h.enable();
-process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6 }) + '\\n'); h.reset(); });`;
-  const child = spawn(process.execPath, ['-e', code]);
-  return {
-    child,
-    read: () =>
-      new Promise((resolve) => {
-        child.stdout.once('data', (line) => resolve(JSON.parse(String(line)).p99 - RESOLUTION_MS));
-        child.stdin.write('\n');
-      }),
-  };
 }
 
 function startHost(n, mockUrl) {
@@ -104,7 +87,7 @@ async function step(mockUrl, probe, n, workers) {
   await sleepUntil(t0 + WINDOW.from);
   await probe.read();
   await sleepUntil(t0 + WINDOW.to);
-  const probeP99Ms = await probe.read();
+  const probeP99Ms = (await probe.read()).lagP99Ms;
   const rows = await Promise.all(hosts.map((h) => h.result));
   const sum = (key) => rows.reduce((s, r) => s + r[key], 0);
   const framework = rows.flatMap((r) => r.framework);
