@@ -53,6 +53,22 @@ describe('SharedClock: every timer of every session on one Node timer', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('runs a large batch in slices, turning the event loop between them (sockets are read between sessions’ ticks)', async () => {
+    const clock = new SharedClock();
+    const order: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      clock.schedule(() => {
+        if (i === 0) setImmediate(() => order.push('event loop turned'));
+        order.push(`tick ${i}`);
+      }, 5);
+    }
+    await sleep(60);
+    expect(order.filter((o) => o.startsWith('tick'))).toHaveLength(100);
+    const turned = order.indexOf('event loop turned');
+    expect(turned).toBeGreaterThan(1);
+    expect(turned).toBeLessThan(50);
+  });
+
   it('forgets cancelled work at once (a watchdog reset 50 times a second leaves nothing behind)', () => {
     const clock = new SharedClock();
     const ran: number[] = [];

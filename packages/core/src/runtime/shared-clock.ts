@@ -1,5 +1,8 @@
 import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 
+/** Timer callbacks run per turn of the event loop before sockets get a look in. */
+const SLICE = 16;
+
 /** What the clock's heap holds. */
 interface Queued {
   due: number;
@@ -127,11 +130,22 @@ export class SharedClock implements SchedulerLike {
     while (this.heap.length > 0 && (this.heap[0] as Queued).due <= horizon) {
       batch.push(this.removeAt(0));
     }
+    this.runSlices(batch, 0);
+  }
+
+  /**
+   * Runs the batch a slice at a time: each slice's work (and the promise continuations it sets
+   * off, which run when the slice returns) is followed by a turn of the event loop, so sockets
+   * are read between slices as they were between separate timers.
+   */
+  private runSlices(batch: readonly Queued[], from: number): void {
+    const end = Math.min(batch.length, from + SLICE);
     this.firing = true;
     let failure: { error: unknown } | undefined;
     try {
-      for (const action of batch) {
-        // Cancelled by an earlier action of the same batch.
+      for (let i = from; i < end; i++) {
+        const action = batch[i] as Queued;
+        // Cancelled (or re-armed) by earlier work.
         if (action.closed || action.index >= 0) continue;
         try {
           action.run();
@@ -142,6 +156,9 @@ export class SharedClock implements SchedulerLike {
       }
     } finally {
       this.firing = false;
+      if (end < batch.length) {
+        setImmediate(() => this.runSlices(batch, end));
+      }
       this.arm();
     }
     // As rxjs's own schedulers do: an error escaping scheduled work is thrown from the timer.
