@@ -1,7 +1,8 @@
 // One process of bench/density.bench.mjs: runs N sessions of bench/density-pipeline.yaml against
 // the mock at argv[3], started over one second once the driver writes a line to stdin. Measures
 // its own event-loop lag, CPU and RSS over [from, to] ms after that start, waits for every session
-// to end, and prints one JSON line: lag, CPU, RSS, turns answered, drops, failures, framework latency.
+// to end, and prints one JSON line: lag, CPU, RSS, turns answered, drops, failures, framework latency
+// and the loop lag each turn's reply was read under.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadPipelineFile } from '../packages/core/dist/index.js';
@@ -17,11 +18,12 @@ const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
 lag.enable();
 const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-const totals = { turns: 0, answered: 0, drops: 0, failed: 0, errors: [], framework: [] };
+const totals = { turns: 0, answered: 0, drops: 0, failed: 0, errors: [], framework: [], loopLag: [] };
 function runSession() {
   const running = loaded.graph.start({ baseDir: loaded.baseDir });
   running.events$.subscribe((e) => {
     if (e.type === 'metric' && e.name === 'turn.framework_latency') totals.framework.push(e.value);
+    else if (e.type === 'metric' && e.name === 'turn.loop_lag') totals.loopLag.push(e.value);
     else if (e.type === 'metric' && e.name === 'queue.drops') totals.drops += e.value;
     else if (e.type === 'warning' && e.code === 'pace-overflow') totals.drops++;
     else if (e.type === 'mark' && e.name === 'turn') {

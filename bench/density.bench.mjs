@@ -4,9 +4,10 @@
 // loop per core, as `beluga serve --workers 2`). N rises step by step; a step passes when the
 // hosts' event-loop lag p99 is within 10 ms of an idle probe process's in the same window (the
 // machine is shared: the probe is the baseline), nothing was dropped, no session failed and every
-// turn was answered. Reports the largest N per layout, with framework latency per turn, CPU, RSS.
+// turn was answered. Reports the largest N per layout, with framework latency per turn, CPU, RSS;
+// then the echo pipeline served by `beluga serve --workers 2` to paced callers (bench/serve.bench.mjs).
 //   node bench/density.bench.mjs [--workers 1|2] [--steps 50,100,...]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { report, startProbe } from './support.mjs';
@@ -91,6 +92,7 @@ async function step(mockUrl, probe, n, workers) {
   const rows = await Promise.all(hosts.map((h) => h.result));
   const sum = (key) => rows.reduce((s, r) => s + r[key], 0);
   const framework = rows.flatMap((r) => r.framework);
+  const loopLag = rows.flatMap((r) => r.loopLag);
   return {
     n,
     lagP50Ms: Math.max(...rows.map((r) => r.lagP50Ms)),
@@ -104,6 +106,7 @@ async function step(mockUrl, probe, n, workers) {
     turns: sum('turns'),
     frameworkP50Ms: percentile(framework, 50),
     frameworkP99Ms: percentile(framework, 99),
+    turnLagP99Ms: percentile(loopLag, 99),
     errors: rows.flatMap((r) => r.errors).slice(0, 3),
   };
 }
@@ -120,7 +123,7 @@ try {
       const ok =
         excess <= LAG_LIMIT_MS && row.drops === 0 && row.failed === 0 && row.answered === n * TURNS_PER_SESSION;
       process.stderr.write(
-        `${workers} process${workers > 1 ? 'es' : ''}, N=${n}: loop lag p50 ${row.lagP50Ms.toFixed(2)} ms p99 ${row.lagP99Ms.toFixed(2)} ms (idle probe p99 ${row.probeP99Ms.toFixed(2)} ms), framework latency p50 ${row.frameworkP50Ms.toFixed(2)} ms p99 ${row.frameworkP99Ms.toFixed(2)} ms, CPU ${row.cpuPct.toFixed(0)} %, RSS ${row.rssMb.toFixed(0)} MB, drops ${row.drops}, failed ${row.failed}, answered ${row.answered}/${n * TURNS_PER_SESSION}${ok ? '' : '  <- over the limit'}${row.errors.length ? ` (${row.errors.join('; ')})` : ''}\n`,
+        `${workers} process${workers > 1 ? 'es' : ''}, N=${n}: loop lag p50 ${row.lagP50Ms.toFixed(2)} ms p99 ${row.lagP99Ms.toFixed(2)} ms (idle probe p99 ${row.probeP99Ms.toFixed(2)} ms), framework latency p50 ${row.frameworkP50Ms.toFixed(2)} ms p99 ${row.frameworkP99Ms.toFixed(2)} ms (turn.loop_lag p99 ${row.turnLagP99Ms.toFixed(2)} ms), CPU ${row.cpuPct.toFixed(0)} %, RSS ${row.rssMb.toFixed(0)} MB, drops ${row.drops}, failed ${row.failed}, answered ${row.answered}/${n * TURNS_PER_SESSION}${ok ? '' : '  <- over the limit'}${row.errors.length ? ` (${row.errors.join('; ')})` : ''}\n`,
       );
       if (!ok) break;
       best = row;
@@ -181,4 +184,14 @@ try {
 } finally {
   mock.child.kill('SIGKILL');
   probe.child.kill('SIGKILL');
+}
+
+// The echo pipeline served to paced callers: bench/serve.bench.mjs measures one process; here the
+// same with `beluga serve --workers 2`. Its result lines are passed on as they are.
+if (LAYOUTS.includes(2)) {
+  const serve = fileURLToPath(new URL('serve.bench.mjs', import.meta.url));
+  const echo = spawnSync(process.execPath, [serve, '--workers', '2'], { encoding: 'utf8', timeout: 600_000 });
+  process.stderr.write(echo.stderr);
+  process.stdout.write(echo.stdout);
+  if (echo.status !== 0) process.exitCode = 1;
 }
