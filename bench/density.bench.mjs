@@ -164,22 +164,19 @@ try {
         target: `<= ${target} ms`,
       });
     }
-    report({
-      bench: 'density',
-      subject: `CPU per session at N=${best.n}, ${layout}`,
-      value: best.cpuPct / best.n,
-      unit: '% of a core',
-      baseline: 'CPU at that N',
-      baselineValue: best.cpuPct,
-    });
-    report({
-      bench: 'density',
-      subject: `RSS per session at N=${best.n}, ${layout}`,
-      value: best.rssMb / best.n,
-      unit: 'MB',
-      baseline: 'RSS at that N',
-      baselineValue: best.rssMb,
-    });
+    for (const [what, total, unit] of [
+      ['CPU', best.cpuPct, '% of a core'],
+      ['RSS', best.rssMb, 'MB'],
+    ]) {
+      report({
+        bench: 'density',
+        subject: `${what} per session at N=${best.n}, ${layout}`,
+        value: total / best.n,
+        unit,
+        baseline: `${what} at that N`,
+        baselineValue: total,
+      });
+    }
   }
 } finally {
   mock.child.kill('SIGKILL');
