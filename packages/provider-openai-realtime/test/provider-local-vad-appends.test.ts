@@ -29,7 +29,7 @@ describe('provider.openai-realtime with a local VAD (server VAD off)', () => {
     }
     session.speechStopped(1050);
     await rec.waitFor('response-done');
-    const sent = server.received.filter((r) => r.event.type.startsWith('input_audio_buffer.'));
+    const sent = server.received.filter((r) => String(r.event.type).startsWith('input_audio_buffer.'));
     const appends = sent.filter((r) => r.event.type === 'input_audio_buffer.append').map((r) => r.audioBytes);
     // 10 appends of 100 ms (4800 bytes) and the last 50 ms flushed by the commit: 5× fewer than frames.
     expect(appends).toEqual([...Array(10).fill(4800), 2400]);
