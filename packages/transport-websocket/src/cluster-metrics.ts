@@ -1,4 +1,4 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
 
 /** IPC messages between `beluga serve --workers N`'s primary and its workers. */
@@ -58,11 +58,9 @@ export function workerMetrics(registry: Registry): (() => Promise<string>) | und
 /** Primary side: answers a worker's /metrics with every live worker's series, merged by metric. */
 export function serveClusterMetrics(): () => void {
   let next = 0;
-  const onMessage = (worker: import('node:cluster').Worker, message: unknown) => {
+  const onMessage = (worker: Worker, message: unknown) => {
     if (!isMessage(message) || message.type !== 'beluga:metrics-request') return;
-    const workers = Object.values(cluster.workers ?? {}).filter((w) =>
-      w?.isConnected(),
-    ) as import('node:cluster').Worker[];
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected()) as Worker[];
     const id = ++next;
     const replies: MetricObjectWithValues<MetricValue<string>>[][] = [];
     const finish = () => {

@@ -26,7 +26,7 @@ export async function runClusterPrimary(
   signals: ServeSignals,
 ): Promise<number> {
   const { workers, log } = options;
-  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [...options.args], silent: true, cwd: io.cwd } as never);
+  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [...options.args], silent: true, cwd: io.cwd });
   const stopMetrics = serveClusterMetrics();
   let signalled = 0;
   let worst = 0;
