@@ -31,6 +31,8 @@ export async function runClusterPrimary(
   let signalled = 0;
   let worst = 0;
   let banner: string | undefined;
+  /** The banner goes out once, when every first worker listens (not again for a replacement). */
+  let announced = false;
   const listening = new Set<number>();
   const live = new Set<Worker>();
   let allExited!: () => void;
@@ -47,7 +49,8 @@ export async function runClusterPrimary(
         everListened = true;
         listening.add(slot);
         banner ??= out;
-        if (listening.size === workers && signalled === 0) {
+        if (listening.size === workers && signalled === 0 && !announced) {
+          announced = true;
           log(`${workers} workers, each admitting up to its own --max-sessions`);
           io.stdout.write(banner);
         }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { simulateTwilioCall } from '@beluga-voice/transport-websocket/testing';
@@ -50,6 +50,34 @@ describe('beluga serve --workers N', () => {
       expect(serve.output()).toMatch(/worker 1: draining: 1 live sessions/);
       expect(serve.output()).toMatch(/worker 2: draining: 1 live sessions/);
       expect(serve.output()).toMatch(/worker \d: session \S+ ended \(twilio, 1 turns/);
+    } finally {
+      serve.kill('SIGKILL');
+    }
+  }, 40_000);
+
+  it('replaces a worker that dies while serving; the others serve on', async () => {
+    const serve = await startServe([twilioEcho, '--workers', '2']);
+    try {
+      const workerPids = () =>
+        execFileSync('ps', ['-o', 'pid=', '--ppid', String(serve.child.pid)], { encoding: 'utf8' })
+          .split('\n')
+          .map((l) => Number(l.trim()))
+          .filter((pid) => pid > 0);
+      const [victim] = workerPids();
+      process.kill(victim as number, 'SIGKILL');
+      await expect
+        .poll(() => serve.output(), { timeout: 10_000 })
+        .toMatch(/worker \d ended \(SIGKILL\) while serving: starting a new one/);
+      await expect.poll(() => workerPids().filter((pid) => pid !== victim).length, { timeout: 10_000 }).toBe(2);
+      const metrics = () => fetch(`${serve.url}/metrics`).then((r) => r.text());
+      await expect
+        .poll(async () => (await metrics()).match(/^beluga_sessions_capacity\{worker="\d+"\}/gm)?.length, {
+          timeout: 10_000,
+        })
+        .toBe(2);
+      expect(serve.output().match(/^listening /gm)).toHaveLength(1);
+      serve.kill('SIGTERM');
+      expect(await serve.exited).toBe(0);
     } finally {
       serve.kill('SIGKILL');
     }
