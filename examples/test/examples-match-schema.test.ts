@@ -21,11 +21,14 @@ const validate = ajv.compile(schema);
 describe('every shipped example is valid against the JSON Schema an editor uses', () => {
   it('finds the examples', () => {
     expect(files).toEqual([
+      'browser-echo.yaml',
+      'browser-openai.yaml',
       'echo-demo.yaml',
       'openai-realtime.yaml',
       'openai-tools.yaml',
       'telephony.yaml',
       'tool-calling.yaml',
+      'twilio-echo.yaml',
     ]);
   });
 
