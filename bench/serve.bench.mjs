@@ -15,7 +15,7 @@ import { LAG_RESOLUTION_MS, report, startProbe } from './support.mjs';
 // `--workers N` serves with `beluga serve --workers N` (goal then 500 with 2); `--steps a,b,…` picks the N tried.
 const { values: flags } = parseArgs({ options: { workers: { type: 'string' }, steps: { type: 'string' } } });
 const WORKERS = Number(flags.workers ?? 1);
-const STEPS = flags.steps ? flags.steps.split(',').map(Number) : [25, 50, 100, 200, 300, 400, 500, 600, 800];
+const STEPS = flags.steps ? flags.steps.split(',').map(Number) : [25, 50, 100, 150, 200, 250, 300, 400, 500, 600, 800];
 const LAG_LIMIT_MS = 10;
 const GOAL = WORKERS > 1 ? 500 : 300;
 const LAYOUT = WORKERS > 1 ? `, --workers ${WORKERS}` : '';

@@ -10,8 +10,9 @@ const packages = [
   ['@beluga-voice/nodes-audio', '../packages/nodes-audio/dist/nodes.js'],
   ['@beluga-voice/nodes-tools', '../packages/nodes-tools/dist/nodes.js'],
   ['@beluga-voice/provider-openai-realtime', '../packages/provider-openai-realtime/dist/nodes.js'],
-  ['@beluga-voice/transport-websocket', '../packages/transport-websocket/dist/nodes.js'],
   ['@beluga-voice/vad-silero', '../packages/vad-silero/dist/nodes.js'],
+  ['@beluga-voice/transport-websocket', '../packages/transport-websocket/dist/nodes.js'],
+  ['@beluga-voice/provider-gemini-live', '../packages/provider-gemini-live/dist/nodes.js'],
 ];
 const registry = new Registry();
 for (const [name, path] of packages) registry.registerAll((await import(path)).nodes, name);

@@ -95,6 +95,8 @@ describe('every package installs from its tarball with plain npm, outside the wo
       'audio.resample',
       'audio.vad-energy',
       'provider.echo',
+      'provider.failover',
+      'provider.gemini-live',
       'provider.openai-realtime',
       'tools.router',
       'transport.twilio-in',

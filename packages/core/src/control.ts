@@ -14,7 +14,9 @@ export type ControlEvent =
   /** Playback position of a response, from the node that plays it out (the pacer or a sink). */
   | { type: 'playout'; source: string; responseId: string; playedMs: number; final?: boolean }
   /** Ask the pipeline to end after the current reply (e.g. the `end_session` tool). */
-  | { type: 'end-session'; source: string; reason?: string };
+  | { type: 'end-session'; source: string; reason?: string }
+  /** Stop these in-flight tool calls: the provider withdrew them (Gemini's `toolCallCancellation`). */
+  | { type: 'cancel-tool-calls'; source: string; ids: readonly string[]; reason?: string };
 
 export type ControlEventType = ControlEvent['type'];
 

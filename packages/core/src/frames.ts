@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { AudioFormat, Samples } from './audio-format.js';
 
 /**
@@ -60,6 +61,8 @@ export interface ToolCallFrame {
   /** Raw JSON text from the model: untrusted. */
   readonly arguments: string;
   readonly responseId?: string;
+  /** The span of the response that made the call, when traced: the tool's span joins its trace. */
+  readonly spanContext?: SpanContext;
 }
 
 export interface ToolResultFrame {

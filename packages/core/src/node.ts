@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import type { Context, Meter, Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import type { AudioFormat } from './audio-format.js';
@@ -78,6 +78,13 @@ export interface NodeContext {
   now(): number;
   /** Aborted when the node closes (stop, abort, error or restart). */
   readonly signal: AbortSignal;
+  /**
+   * When the stop under way closes this node (scheduler time); `undefined` while the pipeline is
+   * not stopping. A node finishing work on stop (a provider's last reply) may wait until then.
+   */
+  stopDeadline(): number | undefined;
+  /** OpenTelemetry context holding this node's span (a child of the pipeline's): parent spans on it. */
+  readonly traceContext: Context;
   readonly control: ControlPlane;
   readonly demand: Demand;
   /** Formats resolved when the graph was built. */
@@ -125,6 +132,14 @@ export interface NodeSpec<
   readonly outputs: O;
   /** Config keys whose values are secrets: never printed, logged or exported. */
   readonly secrets?: readonly string[];
+  /**
+   * How the node takes part in the `block` policy's demand signal. `pauses`: a source that stops
+   * emitting while `ctx.demand` is not ready (a file, a socket). `passes`: its output follows its
+   * input at a bounded ratio (a 1:1 map, a re-framer, a resampler), so the runtime holds it back by
+   * holding its input, and the demand reaches the node before it. Absent: it emits on its own
+   * schedule and cannot be held back (a provider, a live transport).
+   */
+  readonly demand?: 'pauses' | 'passes';
   /** A converter node fixes one input format into another (used by `autoConvert`). */
   readonly converter?: {
     /** Config that makes this node turn `from` into `to`, or `undefined` when it cannot. */

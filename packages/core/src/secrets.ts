@@ -1,9 +1,11 @@
+import type { Logger } from './bus.js';
+
 /**
  * Secret values (API keys) must never reach a log, an error, a span or a snapshot. Nodes register
  * the secrets they hold; everything the runtime prints or emits passes through `redact`.
  */
 const registered = new Set<string>();
-const KEY_PATTERN = /\b(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,})\b/g;
+const KEY_PATTERN = /\b(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{35})\b/g;
 const MASK = '[redacted]';
 
 export function registerSecret(value: string | undefined): void {
@@ -36,4 +38,10 @@ export function redactDeep<T>(value: T): T {
 
 export function errorMessage(error: unknown): string {
   return redact(error instanceof Error ? error.message : String(error));
+}
+
+/** Every message passes through `redact`: nothing logged through it can carry a secret. */
+export function redactingLogger(logger: Logger): Logger {
+  const wrap = (fn: Logger['info']) => (message: string, data?: Record<string, unknown>) => fn(redact(message), data);
+  return { debug: wrap(logger.debug), info: wrap(logger.info), warn: wrap(logger.warn), error: wrap(logger.error) };
 }

@@ -92,6 +92,22 @@ test('a node failing at run time exits 2 with its error', async () => {
   );
 });
 
+test('a run that drops audio ends with a summary naming each link, the frames and the ms of audio it dropped', async () => {
+  const result = await run(['lossy.yaml']);
+  expect(result.code).toBe(0);
+  const progress = Array.from({ length: 11 }, (_, i) => `./burst.wav: ${i * 10}%\n`);
+  expect(result.stderr).toBe(
+    [
+      ...progress.slice(0, 2),
+      'warning: queue mic.audio->slow.audio is full: dropping frames (drop-oldest)\n',
+      ...progress.slice(2),
+      'metrics: queue max 5  drops 44\n',
+      'audio lost: 44 frames (880 ms of audio) dropped on 1 link\n',
+      '  mic.audio->slow.audio: 44 frames (880 ms of audio), overflow drop-oldest\n',
+    ].join(''),
+  );
+});
+
 test('Ctrl-C drains the pipeline and exits 0', async () => {
   const result = await interrupt('long-run.yaml', 1);
   expect(result.code).toBe(0);

@@ -1,4 +1,4 @@
-import { metrics, trace } from '@opentelemetry/api';
+import { context, metrics, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import type { BusEmission, NodeContext } from '../src/index.js';
 import { TurnTracker } from '../src/provider/turn-tracker.js';
@@ -36,7 +36,7 @@ describe('an overloaded loop shows beside framework latency', () => {
       tracer: trace.getTracer('test'),
       emit: (e: BusEmission) => emitted.push(e),
     } as unknown as NodeContext;
-    const t = new TurnTracker(ctx);
+    const t = new TurnTracker(ctx, () => context.active());
     t.userSpeechEnded(1000);
     t.firstAudio('r1', 1300);
     t.playout('r1', 20, false, 1301);

@@ -10,7 +10,13 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const tool = (name: string): ToolSpec => ({ name, description: name, parameters: { type: 'object' } });
 
 async function setup(
-  options: { tools?: ToolSpec[]; linked?: ToolSpec[][]; scheduler?: TestScheduler; drainTimeoutMs?: number } = {},
+  options: {
+    tools?: ToolSpec[];
+    linked?: ToolSpec[][];
+    scheduler?: TestScheduler;
+    drainTimeoutMs?: number;
+    stopDeadline?: () => number | undefined;
+  } = {},
 ) {
   const log: string[] = [];
   const session = new FakeSession(log);
@@ -32,6 +38,7 @@ async function setup(
     inputs: { audio: audioIn, toolResults, control },
     linkedOffers: { tools: options.linked ?? [] },
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    ...(options.stopDeadline ? { stopDeadline: options.stopDeadline } : {}),
   });
   const out: Record<string, Frame[]> = {};
   const ended: Record<string, string> = {};
@@ -190,6 +197,50 @@ describe('provider node lifecycle', () => {
     );
   });
 
+  it("on stop, the pipeline's deadline governs the drain: an 8 s reply under a 10 s stop is not cut at the node's 5 s", async () => {
+    const scheduler = new TestScheduler(() => {});
+    scheduler.maxFrames = 20_000;
+    let deadline: number | undefined;
+    const { h, session, log, ended, audioIn } = await setup({
+      scheduler,
+      drainTimeoutMs: 5000,
+      stopDeadline: () => deadline,
+    });
+    session.emit({ type: 'response-start', responseId: 'r1' });
+    scheduler.schedule(() => {
+      // pipeline.stop({ timeoutMs: 10_000 }) at 100: the sources end, then the audio input.
+      deadline = 100 + 10_000;
+      audioIn.complete();
+    }, 100);
+    scheduler.schedule(() => session.emit({ type: 'response-done', responseId: 'r1', status: 'completed' }), 8100);
+    scheduler.flush();
+    await flush();
+    expect(log.at(-1)).toBe('close');
+    expect(ended.audio).toBe('complete');
+    expect(h.events.filter((e) => e.type === 'warning' && e.code === 'drain-timeout')).toEqual([]);
+  });
+
+  it('a stop that begins while the node drains on its own moves its limit out to the stop deadline', async () => {
+    const scheduler = new TestScheduler(() => {});
+    scheduler.maxFrames = 20_000;
+    let deadline: number | undefined;
+    const { h, session, log, audioIn } = await setup({ scheduler, drainTimeoutMs: 500, stopDeadline: () => deadline });
+    session.emit({ type: 'response-start', responseId: 'r1' });
+    scheduler.schedule(() => audioIn.complete(), 100);
+    scheduler.schedule(() => {
+      deadline = 300 + 2000;
+    }, 300);
+    scheduler.flush();
+    await flush();
+    expect(log.at(-1)).toBe('close');
+    expect(h.events.filter((e) => e.type === 'warning' && e.code === 'drain-timeout')).toEqual([
+      expect.objectContaining({
+        time: 2300,
+        message: 'provider.fake "agent": still responding 2200 ms after the audio input ended; closing the session',
+      }),
+    ]);
+  });
+
   it('ends after the current response on an end-session control event', async () => {
     const { h, session, log, ended } = await setup();
     session.emit({ type: 'response-start', responseId: 'r1' });
@@ -222,6 +273,21 @@ describe('provider node lifecycle', () => {
       events: 'error: provider.fake "agent": invalid API key',
     });
     expect(log.at(-1)).toBe('close');
+  });
+
+  it("forwards the session's warnings (audio lost, replay incomplete) to the bus with the node named", async () => {
+    const { h, session, ended } = await setup();
+    session.emit({ type: 'warning', code: 'audio-dropped', message: '500 ms of user audio dropped' });
+    await flush();
+    expect(h.events).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        node: 'agent',
+        code: 'audio-dropped',
+        message: 'provider.fake "agent": 500 ms of user audio dropped',
+      }),
+    );
+    expect(ended).toEqual({});
   });
 
   it('reports a rejected call once on the bus and keeps running', async () => {

@@ -41,6 +41,8 @@ describe('OpenTelemetry spans and metrics', () => {
     const all = metricExporter.getMetrics().flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics));
     const drops = all.find((m) => m.descriptor.name === 'beluga.queue.drops');
     expect(drops?.dataPoints.map((d) => [d.attributes.link, d.value])).toEqual([['src.audio->sink.audio', 3]]);
+    const droppedMs = all.find((m) => m.descriptor.name === 'beluga.queue.dropped_ms');
+    expect(droppedMs?.dataPoints.map((d) => [d.attributes.link, d.value])).toEqual([['src.audio->sink.audio', 30]]);
     await reader.shutdown();
   });
 });

@@ -1,4 +1,4 @@
-import { metrics, trace } from '@opentelemetry/api';
+import { context, metrics, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import type { BusEmission, NodeContext } from '../src/index.js';
 import { TurnTracker } from '../src/provider/turn-tracker.js';
@@ -13,7 +13,7 @@ function tracker() {
   } as unknown as NodeContext;
   const turns = () =>
     emitted.filter((e) => e.type === 'mark' && e.name === 'turn').map((e) => (e as { data: unknown }).data);
-  return { turns, tracker: new TurnTracker(ctx) };
+  return { turns, tracker: new TurnTracker(ctx, () => context.active()) };
 }
 
 describe('a turn whose playout is reported waits for it', () => {

@@ -11,6 +11,7 @@ export const alawDecode = defineNode({
   type: 'audio.alaw-decode',
   summary: 'Decodes G.711 A-law audio to pcm16 or f32',
   config,
+  demand: 'passes',
   inputs: { audio: { kinds: ['audio'], caps: { encoding: ['alaw'] }, required: true } },
   outputs: {
     audio: {

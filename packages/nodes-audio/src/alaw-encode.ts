@@ -9,6 +9,7 @@ export const alawEncode = defineNode({
   type: 'audio.alaw-encode',
   summary: 'Encodes pcm16 (or f32) audio to G.711 A-law, bit-exact with the ITU reference',
   config,
+  demand: 'passes',
   inputs: { audio: { kinds: ['audio'], caps: { encoding: ['pcm16', 'f32'] }, required: true } },
   outputs: {
     audio: {

@@ -130,7 +130,10 @@ export async function openSource(settings: FileSourceSettings, path: string): Pr
   const handle = await open(path, 'r').catch((error) => {
     throw openError(path, error);
   });
-  const { size } = await handle.stat();
+  const { size } = await handle.stat().catch(async (error) => {
+    await handle.close();
+    throw openError(path, error);
+  });
   const region = {
     offset: 0,
     bytes: size,

@@ -46,6 +46,7 @@ export const fileSource = defineNode({
   type: 'audio.file-source',
   summary: 'Plays an audio file (WAV, raw PCM, or mp3/ogg/m4a… through ffmpeg) as a stream of audio frames',
   config,
+  demand: 'pauses',
   inputs: {},
   outputs: {
     audio: {
@@ -67,6 +68,11 @@ export const fileSource = defineNode({
     } catch (error) {
       throw fail(error);
     }
+    // Readers still closing: the node's close (and so the pipeline's `done`) waits for them.
+    const releasing = new Set<Promise<void>>();
+    ctx.onClose(async () => {
+      await Promise.all(releasing);
+    });
     const options = {
       frameMs: cfg.frameMs,
       pace: cfg.pace,
@@ -76,6 +82,12 @@ export const fileSource = defineNode({
       // `beluga run` draws its progress bar from this metric.
       progress: (value: number) =>
         ctx.emit({ type: 'metric', name: 'source.progress', value, unit: '1', attributes: { path: cfg.path } }),
+      onRelease: (released: Promise<void>) => {
+        const tracked = released.finally(() => releasing.delete(tracked));
+        releasing.add(tracked);
+        // The close hook reports a failed close; until then it must not count as unhandled.
+        tracked.catch(() => {});
+      },
     };
     return () => ({
       audio: pumpFrames(() => openSource(cfg, path), options).pipe(

@@ -16,17 +16,23 @@ export interface PumpOptions {
   readonly demand: Demand;
   /** Called with the fraction read (0..1) at every whole percent, when the input's length is known. */
   readonly progress?: (fraction: number) => void;
+  /**
+   * Receives, when a subscription ends, the promise that the reader is released (file closed, child
+   * exited): the node's close waits for it, so `stop()` resolves only once nothing is left open.
+   */
+  readonly onRelease?: (released: Promise<void>) => void;
 }
 
 /**
  * Turns a reader into a stream of audio frames of `frameMs` (the last one may be shorter), timed
- * from the stream start. Subscribing opens the reader; unsubscribing closes it at once.
+ * from the stream start. Subscribing opens the reader; unsubscribing closes it (see `onRelease`).
  */
 export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOptions): Observable<AudioFrame> {
   const { scheduler, demand } = options;
   return new Observable<AudioFrame>((subscriber) => {
     const stop = new AbortController();
-    let reader: AudioReader | undefined;
+    // Opened once per subscription; whatever happens to the loop, teardown closes what this opened.
+    const opening = open();
     const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
     // The one sleep in progress, cut short on stop: no abort listener added and removed per frame.
     let sleeping: { timer: { unsubscribe(): void }; wake: () => void } | undefined;
@@ -45,11 +51,8 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
       });
 
     const run = async () => {
-      reader = await open();
-      if (stop.signal.aborted) {
-        await reader.close();
-        return;
-      }
+      const reader = await opening;
+      if (stop.signal.aborted) return;
       const { format } = reader;
       const frameSize = Math.max(1, Math.round((options.frameMs * format.sampleRate) / 1000));
       let emitted = 0;
@@ -108,7 +111,12 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
     );
     return () => {
       stop.abort();
-      void reader?.close();
+      const released = opening.then(
+        (reader) => reader.close(),
+        () => {},
+      );
+      if (options.onRelease) options.onRelease(released);
+      else released.catch(() => {});
     };
   });
 }

@@ -11,6 +11,7 @@ export const mulawDecode = defineNode({
   type: 'audio.mulaw-decode',
   summary: 'Decodes G.711 μ-law audio to pcm16 or f32',
   config,
+  demand: 'passes',
   inputs: { audio: { kinds: ['audio'], caps: { encoding: ['mulaw'] }, required: true } },
   outputs: {
     audio: {

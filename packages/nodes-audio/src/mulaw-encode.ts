@@ -9,6 +9,7 @@ export const mulawEncode = defineNode({
   type: 'audio.mulaw-encode',
   summary: 'Encodes pcm16 (or f32) audio to G.711 μ-law, bit-exact with the ITU reference',
   config,
+  demand: 'passes',
   inputs: { audio: { kinds: ['audio'], caps: { encoding: ['pcm16', 'f32'] }, required: true } },
   outputs: {
     audio: {

@@ -26,6 +26,7 @@ export const reframe = defineNode({
   type: 'audio.reframe',
   summary: 'Re-cuts audio into frames of a fixed duration, with exact timestamps, whatever the input chunking',
   config,
+  demand: 'passes',
   inputs: { audio: { kinds: ['audio'], summary: 'Audio in any chunking and format', required: true } },
   outputs: { audio: { kinds: ['audio'], summary: 'Frames of exactly frameMs', format: ({ inputs }) => inputs.audio } },
   create(cfg, ctx) {

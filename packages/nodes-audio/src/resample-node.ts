@@ -27,6 +27,7 @@ export const resample = defineNode({
   type: 'audio.resample',
   summary: 'Converts sample rate, channel count and pcm16/f32 encoding (streaming polyphase filter)',
   config,
+  demand: 'passes',
   inputs: {
     audio: {
       kinds: ['audio', ...PASSED_THROUGH],

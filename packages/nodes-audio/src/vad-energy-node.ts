@@ -32,6 +32,7 @@ export const vadEnergy = defineNode({
   type: 'audio.vad-energy',
   summary: 'Energy VAD: RMS against an adaptive noise floor; emits speech-start/stop and passes audio through',
   config,
+  demand: 'passes',
   inputs: {
     audio: {
       kinds: ['audio'],

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AudioFormat, AudioFrame } from '@beluga-voice/core';
 import { g711Encode } from '@beluga-voice/core/audio';
@@ -43,7 +43,8 @@ describe('audio.file-sink', () => {
     const h = await runNode(fileSink, { config: { path }, inputs: { audio: input }, inputFormats: { audio: PCM16 } });
     const frames = framesOf(PCM16, tone(16000, 440, 400));
     for (const f of frames.slice(0, 7)) input.next(f);
-    await sleep(50);
+    // Abort once the seven frames are on disk (a loaded machine writes them late), before any end.
+    await vi.waitFor(() => expect(statSync(path).size).toBe(44 + 7 * 640), { timeout: 10_000, interval: 5 });
     await h.close();
     const info = probeWav(path);
     expect(info).toMatchObject({ coding: 's16', frames: 7 * 320, dataOffset: 44 });

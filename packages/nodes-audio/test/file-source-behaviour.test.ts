@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AudioFrame, audioDurationMs } from '@beluga-voice/core';
 import { wavHeader } from '@beluga-voice/core/audio';
@@ -184,22 +184,31 @@ describe('audio.file-source behaviour', () => {
     expect((frames[0].samples as Float32Array)[3]).toBeCloseTo(samples[3] / 32768, 6);
   });
 
-  it.skipIf(!ffmpeg)('kills the ffmpeg child process on unsubscribe', async () => {
-    // 3.4 MB of decoded audio, far more than the reader lets ffmpeg get ahead: the child cannot finish early.
-    const h = await runNode(fileSource, {
-      config: { path: fixture('two-turns-48k.ogg'), pace: 'realtime', sampleRate: 48000, channels: 2, encoding: 'f32' },
-    });
-    const before = ffmpegChildren().length;
-    const frames = await firstValueFrom(h.outputs.audio!.pipe(take(1), toArray()));
-    expect(frames).toHaveLength(1);
-    const sub = h.outputs.audio!.subscribe();
-    await sleep(100);
-    expect(ffmpegChildren().length).toBe(before + 1);
-    sub.unsubscribe();
-    await sleep(200);
-    expect(ffmpegChildren().length).toBe(before);
-    await h.close();
-  });
+  it.skipIf(!ffmpeg)(
+    'kills the ffmpeg child process on unsubscribe, and close() resolves once it has exited',
+    async () => {
+      // A FIFO that is never closed: ffmpeg cannot reach the end, so only the unsubscribe can stop it.
+      const fifo = join(tmp.dir, 'endless.wav');
+      execFileSync('mkfifo', [fifo]);
+      const writer = createWriteStream(fifo);
+      writer.on('error', () => {});
+      const format = { encoding: 'pcm16', sampleRate: 16000, channels: 1 } as const;
+      // More than ffmpeg's 5 s stream analysis, so that it starts decoding; then the FIFO stays open.
+      const start = tone(16000, 440, 8000);
+      writer.write(Buffer.concat([wavHeader(format, 0x7fff0000), Buffer.from(start.buffer)]));
+      const h = await runNode(fileSource, { config: { path: fifo, container: 'compressed', pace: 'realtime' } });
+      const before = ffmpegChildren().length;
+      let firstFrame!: () => void;
+      const started = new Promise<void>((resolve) => (firstFrame = resolve));
+      const sub = h.outputs.audio!.subscribe(() => firstFrame());
+      await started;
+      expect(ffmpegChildren().length).toBe(before + 1);
+      sub.unsubscribe();
+      await h.close();
+      expect(ffmpegChildren().length).toBe(before);
+      writer.destroy();
+    },
+  );
 
   it('fails at creation with the node, the file and the reason for a missing or corrupt file', async () => {
     const missing = join(tmp.dir, 'missing.wav');

@@ -99,8 +99,13 @@ export function timedOut(call: ToolCallFrame, timeoutMs: number): CallOutcome {
   };
 }
 
-export function cancelled(call: ToolCallFrame, cause: 'interrupt' | 'close'): CallOutcome {
-  const because = cause === 'interrupt' ? 'the user interrupted' : 'the pipeline closed';
+export function cancelled(call: ToolCallFrame, cause: 'interrupt' | 'close' | 'provider'): CallOutcome {
+  const because =
+    cause === 'interrupt'
+      ? 'the user interrupted'
+      : cause === 'provider'
+        ? 'the provider cancelled the call'
+        : 'the pipeline closed';
   return {
     status: 'cancelled',
     output: `Cancelled: tool "${call.name}" was stopped because ${because}`,

@@ -30,6 +30,7 @@ export function routeCalls(
     };
     const interrupts = control.events$.subscribe((event) => {
       if (event.type === 'interrupt') executor.interrupt();
+      if (event.type === 'cancel-tool-calls') executor.cancel(event.ids);
     });
     const intake = calls.process(start).subscribe({
       error: (error: unknown) => subscriber.error(error),

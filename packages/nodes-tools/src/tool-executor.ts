@@ -1,5 +1,5 @@
 import type { Logger, NodeContext, ToolCallFrame, ToolResultFrame } from '@beluga-voice/core';
-import { type Histogram, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Histogram, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Subscription } from 'rxjs';
 import {
   type CallOutcome,
@@ -64,9 +64,15 @@ export class ToolExecutor {
 
   async run(call: ToolCallFrame): Promise<ToolResultFrame> {
     const started = this.ctx.now();
-    const span = this.ctx.tracer.startSpan('tool.execute', {
-      attributes: { 'tool.name': shownName(call.name), 'tool.call_id': shownName(call.id) },
-    });
+    // A child of the response that made the call: one conversation is one trace.
+    const parent = call.spanContext
+      ? trace.setSpanContext(this.ctx.traceContext, call.spanContext)
+      : this.ctx.traceContext;
+    const span = this.ctx.tracer.startSpan(
+      'tool.execute',
+      { attributes: { 'tool.name': shownName(call.name), 'tool.call_id': shownName(call.id) } },
+      parent,
+    );
     const tool = this.tools.get(call.name);
     const outcome = tool ? await this.validateAndExecute(call, tool) : unknownTool(call, [...this.tools.keys()]);
     const durationMs = this.ctx.now() - started;
@@ -87,6 +93,14 @@ export class ToolExecutor {
     for (const running of [...this.running]) {
       if (running.tool.cancelOnInterrupt)
         running.stop(cancelled(running.call, 'interrupt'), new Error('interrupted by the user'));
+    }
+  }
+
+  /** The provider withdrew these calls: they stop whatever their tool's `cancelOnInterrupt`. */
+  cancel(ids: readonly string[]): void {
+    for (const running of [...this.running]) {
+      if (ids.includes(running.call.id))
+        running.stop(cancelled(running.call, 'provider'), new Error('cancelled by the provider'));
     }
   }
 

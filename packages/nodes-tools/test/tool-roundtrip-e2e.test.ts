@@ -1,5 +1,11 @@
 import { type BusEvent, defineNode, type FrameOf, GraphBuilder, Registry } from '@beluga-voice/core';
 import { nodes as coreNodes } from '@beluga-voice/core/nodes';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { concat, EMPTY, from, NEVER } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -34,6 +40,45 @@ const userTurn = defineNode({
   }),
 });
 
+/** The user asks; provider.scripted has the router run the calculator, then answers with the result. */
+function calculatorRoundTrip() {
+  return new GraphBuilder(new Registry([...coreNodes, ...toolNodes]), 'calculator-round-trip')
+    .node('user', userTurn)
+    .node('agent', 'provider.scripted', {
+      realtime: false,
+      latencyMs: 0,
+      script: [
+        {
+          reply: [
+            { say: 'Let me work that out.', toolCall: { name: 'calculator', arguments: { expression: '6 * 7' } } },
+            { say: 'Six times seven is 42.' },
+          ],
+        },
+      ],
+    })
+    .node('tools', 'tools.router', { tools: ['calculator'] })
+    .link('user', 'agent')
+    .link('agent.toolCalls', 'tools.calls')
+    .feedback('tools.results', 'agent.toolResults')
+    .build();
+}
+
+/** The names from a span up to its root, following parent ids within the finished spans. */
+function ancestry(span: ReadableSpan, all: readonly ReadableSpan[]): string[] {
+  const chain = [span.name];
+  let parent = span.parentSpanContext?.spanId;
+  while (parent) {
+    const next = all.find((s) => s.spanContext().spanId === parent);
+    if (!next) {
+      chain.push(`<missing ${parent}>`);
+      break;
+    }
+    chain.push(next.name);
+    parent = next.parentSpanContext?.spanId;
+  }
+  return chain;
+}
+
 function framesOf(events: BusEvent[]) {
   return events.flatMap((e) =>
     e.type === 'frame' && e.frame.kind !== 'audio' ? [{ node: e.node, frame: e.frame }] : [],
@@ -42,27 +87,7 @@ function framesOf(events: BusEvent[]) {
 
 describe('tool round trip through a pipeline', () => {
   it('provider.scripted asks for a tool, the router runs it, the provider gets the result and continues', async () => {
-    const registry = new Registry([...coreNodes, ...toolNodes]);
-    const pipeline = new GraphBuilder(registry)
-      .node('user', userTurn)
-      .node('agent', 'provider.scripted', {
-        realtime: false,
-        latencyMs: 0,
-        script: [
-          {
-            reply: [
-              { say: 'Let me work that out.', toolCall: { name: 'calculator', arguments: { expression: '6 * 7' } } },
-              { say: 'Six times seven is 42.' },
-            ],
-          },
-        ],
-      })
-      .node('tools', 'tools.router', { tools: ['calculator'] })
-      .link('user', 'agent')
-      .link('agent.toolCalls', 'tools.calls')
-      .feedback('tools.results', 'agent.toolResults')
-      .build()
-      .start({ emitFrames: true });
+    const pipeline = calculatorRoundTrip().start({ emitFrames: true });
     const events: BusEvent[] = [];
     pipeline.events$.subscribe((e) => events.push(e));
     await pipeline.done;
@@ -125,5 +150,25 @@ describe('tool round trip through a pipeline', () => {
     expect(texts).toEqual(['Goodbye!']);
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: 'pipeline-state', state: 'stopped' });
+  });
+
+  it('is one trace: pipeline → node → provider.session → beluga.turn → provider.response → tool.execute', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
+    await calculatorRoundTrip().start({ tracer }).done;
+
+    const spans = exporter.getFinishedSpans();
+    expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
+    const tool = spans.find((s) => s.name === 'tool.execute') as ReadableSpan;
+    const session = ['provider.session', 'beluga.node', 'beluga.pipeline'];
+    expect(ancestry(tool, spans)).toEqual(['tool.execute', 'provider.response', 'beluga.turn', ...session]);
+    const responses = spans.filter((s) => s.name === 'provider.response');
+    expect(responses.map((r) => ancestry(r, spans))).toEqual([
+      ['provider.response', 'beluga.turn', ...session],
+      ['provider.response', 'beluga.turn', ...session],
+    ]);
+    const sessionSpan = spans.find((s) => s.name === 'provider.session') as ReadableSpan;
+    const agentNode = spans.find((s) => s.spanContext().spanId === sessionSpan.parentSpanContext?.spanId);
+    expect(agentNode?.attributes['beluga.node.id']).toBe('agent');
   });
 });

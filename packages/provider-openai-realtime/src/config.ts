@@ -1,4 +1,4 @@
-import type { AudioCaps, AudioFormat } from '@beluga-voice/core';
+import { type AudioCaps, type AudioFormat, apiKeyField, toolSpecSchema } from '@beluga-voice/core';
 import { z } from 'zod';
 
 const serverVad = z
@@ -45,17 +45,6 @@ const noVad = z
 
 export const turnDetectionSchema = z.discriminatedUnion('type', [serverVad, semanticVad, noVad]);
 
-const toolSchema = z
-  .object({
-    name: z.string().min(1).describe('Function name the model calls'),
-    description: z.string().default('').describe('What the function does, for the model'),
-    parameters: z
-      .record(z.string(), z.unknown())
-      .default({ type: 'object', properties: {} })
-      .describe('JSON Schema of the arguments'),
-  })
-  .strict();
-
 const reconnectSchema = z
   .object({
     maxAttempts: z
@@ -77,21 +66,7 @@ const reconnectSchema = z
 
 export const openaiRealtimeConfigSchema = z
   .object({
-    apiKey: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const key = value || process.env.OPENAI_API_KEY;
-        if (!key) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'apiKey is required: set OPENAI_API_KEY or the apiKey config field',
-          });
-          return z.NEVER;
-        }
-        return key;
-      })
-      .describe('OpenAI API key (or ek_ ephemeral key); defaults to $OPENAI_API_KEY. Secret: never printed'),
+    apiKey: apiKeyField('OPENAI_API_KEY', 'OpenAI API key (or ek_ ephemeral key)'),
     model: z
       .string()
       .min(1)
@@ -133,7 +108,7 @@ export const openaiRealtimeConfigSchema = z
       ])
       .default({ model: 'whisper-1' })
       .describe('Transcribe the user audio (user transcripts); false turns it off'),
-    tools: z.array(toolSchema).default([]).describe('Functions the model may call (the tool router may add more)'),
+    tools: z.array(toolSpecSchema).default([]).describe('Functions the model may call (the tool router may add more)'),
     toolChoice: z
       .union([
         z.enum(['auto', 'none', 'required']),
@@ -163,13 +138,13 @@ export const openaiRealtimeConfigSchema = z
       .int()
       .positive()
       .default(10_000)
-      .describe('Time allowed to open the socket and receive session.created'),
+      .describe('Time allowed for each set-up step: opening the socket, then session.created, then session.updated'),
     responseTimeoutMs: z
       .number()
       .int()
       .positive()
       .default(30_000)
-      .describe('A response silent for this long is reported as timed out'),
+      .describe('A response making no progress of its own for this long is reported as timed out'),
     reconnect: reconnectSchema
       .default({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 5000, jitter: 0.2 })
       .describe('Reconnection policy after a dropped socket or session expiry'),

@@ -1,7 +1,7 @@
-import { S2SError } from '@beluga-voice/core';
+import { redact, S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
-import { errorFromUpgradeStatus } from './errors.js';
+import { errorFromUpgradeStatus, MAX_MESSAGE_BYTES } from './errors.js';
 import type { Protocol } from './wire/client-events.js';
 
 export interface ConnectOptions {
@@ -11,6 +11,8 @@ export interface ConnectOptions {
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly scheduler: SchedulerLike;
+  /** Aborting it gives up the attempt at once (the session closed while connecting). */
+  readonly signal?: AbortSignal;
 }
 
 /** `<baseUrl>/realtime?model=…`, with http(s) turned into ws(s). */
@@ -33,12 +35,11 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.protocol === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
+    const socket = new WebSocket(url, { headers, maxPayload: MAX_MESSAGE_BYTES });
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
+      options.signal?.removeEventListener('abort', onAbort);
+      dropSocket(socket);
       reject(error);
     };
     const deadline = timer(options.timeoutMs, options.scheduler).subscribe(() =>
@@ -49,6 +50,10 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
         ),
       ),
     );
+    const onAbort = () =>
+      fail(new S2SError('closed', `provider.openai-realtime: session closed while connecting to ${new URL(url).host}`));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('unexpected-response', (_req, res) => fail(errorFromUpgradeStatus(res.statusCode ?? 0)));
     socket.once('error', (error: Error) =>
       fail(
@@ -61,9 +66,57 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
     );
     socket.once('open', () => {
       deadline.unsubscribe();
+      options.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       onOpen(socket);
       resolve(socket);
     });
+  });
+}
+
+/** What an open socket reports to its owner. */
+export interface SocketListener {
+  message(text: string): void;
+  /** `code` 1009 also when this client refused a message above `MAX_MESSAGE_BYTES`. */
+  close(code: number, reason: string): void;
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+/** Listens to an open socket: text messages, then its close (once). */
+export function listenTo(socket: WebSocket, listener: SocketListener): void {
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) listener.warn('binary WebSocket frame ignored');
+    else listener.message(data.toString());
+  });
+  // `ws` refuses a message above `maxPayload` by dropping the socket (1006 here, 1009 to the server).
+  let tooLarge = false;
+  socket.on('error', (error: Error & { code?: string }) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+    listener.debug(`socket error: ${redact(error.message)}`);
+  });
+  socket.on('close', (code, reason) => listener.close(tooLarge ? 1009 : code, reason.toString()));
+}
+
+/** Drops a socket at once; nothing it does afterwards reaches anyone. */
+export function dropSocket(socket: WebSocket): void {
+  socket.removeAllListeners();
+  socket.on('error', () => undefined);
+  socket.terminate();
+}
+
+/** Closes a socket cleanly (1000), or drops it if the server does not answer within a second. */
+export function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const guard = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, 1000);
+    socket.once('close', () => {
+      clearTimeout(guard);
+      resolve();
+    });
+    socket.close(1000, 'OK');
   });
 }

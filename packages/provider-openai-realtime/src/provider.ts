@@ -1,14 +1,14 @@
 import {
   type ConversationContext,
-  type Logger,
-  redact,
+  redactingLogger,
   registerSecret,
   type S2SCapabilities,
   type S2SProvider,
   type S2SSession,
   type StartSessionOptions,
+  silentLogger,
 } from '@beluga-voice/core';
-import { metrics, trace } from '@opentelemetry/api';
+import { context, metrics, trace } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import {
   type OpenAIRealtimeConfig,
@@ -25,14 +25,6 @@ export interface OpenAIRealtimeProviderOptions {
   readonly scheduler?: SchedulerLike;
   /** Source of jitter for reconnection delays. */
   readonly random?: () => number;
-}
-
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Every message passes through `redact`: nothing this provider logs can carry the key. */
-function redacting(logger: Logger): Logger {
-  const wrap = (fn: Logger['info']) => (message: string, data?: Record<string, unknown>) => fn(redact(message), data);
-  return { debug: wrap(logger.debug), info: wrap(logger.info), warn: wrap(logger.warn), error: wrap(logger.error) };
 }
 
 export function openaiRealtimeCapabilities(
@@ -65,10 +57,10 @@ export class OpenAIRealtimeProvider implements S2SProvider {
     this.#random = options.random ?? Math.random;
   }
 
-  async startSession(context: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
+  async startSession(conversation: ConversationContext, options: StartSessionOptions = {}): Promise<S2SSession> {
     const config = this.#config;
-    const logger = redacting(options.logger ?? silent);
-    const temperature = context.temperature ?? config.temperature;
+    const logger = redactingLogger(options.logger ?? silentLogger);
+    const temperature = conversation.temperature ?? config.temperature;
     if (config.protocol === 'ga' && temperature !== undefined && !this.#warnedTemperature) {
       this.#warnedTemperature = true;
       logger.warn(`temperature ${temperature} ignored: the GA Realtime protocol has no temperature setting`);
@@ -76,13 +68,14 @@ export class OpenAIRealtimeProvider implements S2SProvider {
     const telemetry = new RealtimeTelemetry(
       options.tracer ?? trace.getTracer('@beluga-voice/provider-openai-realtime'),
       options.meter ?? metrics.getMeter('@beluga-voice/provider-openai-realtime'),
-      { model: config.model, voice: context.voice ?? config.voice, protocol: config.protocol },
+      { model: config.model, voice: conversation.voice ?? config.voice, protocol: config.protocol },
+      options.traceContext ?? context.active(),
     );
     const { apiKey, ...rest } = config;
     const session = new OpenAIRealtimeSession({
       config: rest,
       apiKey,
-      context,
+      context: conversation,
       logger,
       telemetry,
       scheduler: this.#scheduler,

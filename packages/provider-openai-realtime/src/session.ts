@@ -9,6 +9,7 @@ import {
   type InterruptResult,
   iterateObservable,
   type Logger,
+  msToBytes,
   type ResponseStatus,
   redact,
   S2SError,
@@ -20,24 +21,34 @@ import {
   type ToolSpec,
 } from '@beluga-voice/core';
 import type { Span } from '@opentelemetry/api';
-import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith, timer } from 'rxjs';
+import { defer, type Observable, of, type SchedulerLike, Subject, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
-import { AudioChunker, appendMinMs } from './audio-chunker.js';
-import { backoffDelay } from './backoff.js';
+import { appendMinMs } from './audio-chunker.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
-import { openSocket } from './connection.js';
+import { closeSocket, dropSocket, listenTo } from './connection.js';
 import { ConversationLog } from './conversation-log.js';
 import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './errors.js';
+import { establishSession } from './establish.js';
 import { EventWaiters } from './event-waiters.js';
+import { type ConnectAttempts, connectWithRetries } from './reconnect.js';
 import { ResponseAudio } from './response-audio.js';
+import { ResponseWatchdog } from './response-watchdog.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
+import { UserInput } from './user-input.js';
 import { appendMessage } from './wire/append-message.js';
-import { buildSessionObject, type ClientEvent, historyItem, type SessionSettings } from './wire/client-events.js';
-import { parseServerEvent, type ServerEvent, type ServerResponse } from './wire/server-events.js';
+import {
+  buildSessionObject,
+  type ClientEvent,
+  historyItem,
+  replayItem,
+  type SessionSettings,
+} from './wire/client-events.js';
+import { parseServerEvent, responseIdOf, type ServerEvent, type ServerResponse } from './wire/server-events.js';
 
 const WHO = 'provider.openai-realtime';
-/** A manual commit needs at least this much audio (`input_audio_buffer_commit_empty`). */
-const MIN_COMMIT_MS = 100;
+/** User turns kept as audio to replay after a reconnection when no transcript of them exists. */
+const REPLAYED_AUDIO_TURNS = 8;
+const REPLAYED_AUDIO_MS = 60_000;
 
 type State = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -92,7 +103,6 @@ export class OpenAIRealtimeSession implements S2SSession {
   private readonly deps: Omit<SessionDeps, 'apiKey'>;
   private readonly format: AudioFormat;
   private readonly log: ConversationLog;
-  private readonly chunker: AudioChunker;
   private settings: SessionSettings;
   private state: State = 'connecting';
   private socket: WebSocket | undefined;
@@ -108,24 +118,50 @@ export class OpenAIRealtimeSession implements S2SSession {
   private readonly toolNames = new Map<string, string>();
   private lastToolResponseId: string | undefined;
   private serverSpeech = false;
-  private uncommittedBytes = 0;
-  private drainScheduled = false;
   private outputPositionMs = 0;
   private discontNext = false;
   private expiring = false;
-  private watchdog: Subscription | undefined;
-  private lastActivityAt = 0;
+  private readonly watchdog: ResponseWatchdog;
+  private readonly attempts: ConnectAttempts;
+  private readonly input: UserInput;
   private readonly delays = new Set<() => void>();
   private closing: Promise<void> | undefined;
+  /** Aborted by `close()`: a connection attempt in flight gives up at once. */
+  private readonly closed = new AbortController();
 
   constructor({ apiKey, ...deps }: SessionDeps) {
     this.#apiKey = apiKey;
     this.deps = deps;
     this.config = deps.config;
     this.waiters = new EventWaiters(deps.scheduler, WHO);
+    this.watchdog = new ResponseWatchdog(deps.scheduler, deps.config.responseTimeoutMs, () => this.onStalled());
+    this.attempts = {
+      policy: deps.config.reconnect,
+      random: deps.random,
+      delay: (ms) => this.delay(ms),
+      establish: () => this.establish(),
+      discard: () => this.discardSocket(),
+      wanted: () => this.state !== 'closed',
+      warn: (message) => deps.logger.warn(message),
+    };
     this.format = wireAudioFormat(deps.config.audioFormat);
-    this.chunker = new AudioChunker(this.format, appendMinMs(deps.config.turnDetection));
-    this.log = new ConversationLog(deps.context.history ?? []);
+    this.input = new UserInput(
+      this.format,
+      {
+        connected: () => this.state === 'open',
+        closed: () => this.state === 'closed',
+        send: (event) => this.send(event),
+        sendAppend: (audio) => this.sendBuilt('input_audio_buffer.append', (eventId) => appendMessage(eventId, audio)),
+        warn: (code, message) => this.emit({ type: 'warning', code, message }),
+        debug: (message) => deps.logger.debug(message),
+        committed: () => this.requestResponse(),
+      },
+      appendMinMs(deps.config.turnDetection),
+    );
+    this.log = new ConversationLog(deps.context.history ?? [], {
+      turns: REPLAYED_AUDIO_TURNS,
+      bytes: msToBytes(this.format, REPLAYED_AUDIO_MS),
+    });
     this.settings = {
       instructions: deps.context.systemPrompt ?? deps.config.instructions,
       voice: deps.context.voice ?? deps.config.voice,
@@ -147,24 +183,15 @@ export class OpenAIRealtimeSession implements S2SSession {
   async start(): Promise<void> {
     this.deps.signal?.addEventListener('abort', this.onAbort, { once: true });
     const span = this.deps.telemetry.startSpan();
-    const policy = this.config.reconnect;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.establish();
-        break;
-      } catch (error) {
-        const e = asS2SError(error);
-        this.discardSocket();
-        if (e.fatal || attempt >= policy.maxAttempts || this.state === 'closed') {
-          endSpan(span, e.message);
-          this.state = 'closed';
-          this.deps.signal?.removeEventListener('abort', this.onAbort);
-          this.subject.complete();
-          throw e;
-        }
-        this.deps.logger.warn(`${e.message}; retrying`, { attempt: attempt + 1 });
-        await this.delay(backoffDelay(policy, attempt + 1, this.deps.random));
-      }
+    const outcome = await connectWithRetries(this.attempts, false);
+    if (outcome.kind !== 'connected' || this.state === 'closed') {
+      const error = outcome.kind === 'connected' ? closedError() : outcome.error;
+      endSpan(span, error.message);
+      this.state = 'closed';
+      this.discardSocket();
+      this.deps.signal?.removeEventListener('abort', this.onAbort);
+      this.subject.complete();
+      throw error;
     }
     span.setAttribute('openai_realtime.session_id', this.id);
     span.end();
@@ -180,16 +207,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         `${WHO}: audio must be ${formatToString(this.format)} (audioFormat ${this.config.audioFormat}), got ${formatToString(frame.format)}; insert audio.resample`,
       );
     }
-    if (this.state !== 'open') return;
-    for (const chunk of this.chunker.push(samplesToBytes(frame.samples))) this.append(chunk);
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
-    // Frames handed over in one go (a file, a burst after a stall) leave as few large appends.
-    queueMicrotask(() => {
-      this.drainScheduled = false;
-      const rest = this.state === 'open' ? this.chunker.drain() : undefined;
-      if (rest) this.append(rest);
-    });
+    this.input.push(samplesToBytes(frame.samples));
   }
 
   sendText(text: string, options?: { respond?: boolean }): void {
@@ -227,18 +245,8 @@ export class OpenAIRealtimeSession implements S2SSession {
   /** With `turnDetection: none` (push-to-talk, local VAD): commit the turn and ask for a reply. */
   speechStopped(_atMs: number): void {
     this.assertOpen();
-    if (this.config.turnDetection.type !== 'none' || this.state !== 'open') return;
-    const rest = this.chunker.flush();
-    if (rest) this.append(rest);
-    if (bytesToMs(this.format, this.uncommittedBytes) < MIN_COMMIT_MS) {
-      this.deps.logger.debug(
-        `turn too short to commit (${Math.round(bytesToMs(this.format, this.uncommittedBytes))} ms)`,
-      );
-      return;
-    }
-    this.send({ type: 'input_audio_buffer.commit' });
-    this.uncommittedBytes = 0;
-    this.requestResponse();
+    if (this.config.turnDetection.type !== 'none') return;
+    this.input.endTurn();
   }
 
   interrupt(options?: InterruptOptions): InterruptResult | null {
@@ -307,42 +315,33 @@ export class OpenAIRealtimeSession implements S2SSession {
   // ---- connection -------------------------------------------------------------------------
 
   private async establish(): Promise<void> {
-    const created$ = this.waiters.waitFor('session.created', undefined, this.config.connectTimeoutMs);
-    try {
-      await openSocket(
-        {
-          baseUrl: this.config.baseUrl,
-          model: this.config.model,
-          protocol: this.config.protocol,
-          apiKey: this.#apiKey,
-          timeoutMs: this.config.connectTimeoutMs,
-          scheduler: this.deps.scheduler,
-        },
-        (socket) => this.attach(socket),
-      );
-    } catch (error) {
-      created$.catch(() => undefined);
-      this.waiters.rejectAll(asS2SError(error));
-      throw error;
-    }
-    if (this.state === 'closed') {
-      this.discardSocket();
-      throw new S2SError('closed', `${WHO}: session closed while connecting`);
-    }
-    const created = await created$;
-    if (created.type === 'session.created' && !this.id) this.id = created.session.id ?? `session-${Date.now()}`;
-    const updateId = this.send({
-      type: 'session.update',
-      session: buildSessionObject(this.config.protocol, this.settings),
+    const id = await establishSession({
+      connect: {
+        baseUrl: this.config.baseUrl,
+        model: this.config.model,
+        protocol: this.config.protocol,
+        apiKey: this.#apiKey,
+        timeoutMs: this.config.connectTimeoutMs,
+        scheduler: this.deps.scheduler,
+        signal: this.closed.signal,
+      },
+      waiters: this.waiters,
+      settings: this.settings,
+      attach: (socket) => this.attach(socket),
+      send: (event) => this.send(event),
+      closed: () => this.state === 'closed',
     });
-    await this.waiters.waitFor('session.updated', updateId, this.config.connectTimeoutMs).catch((error: unknown) => {
-      const e = asS2SError(error);
-      throw e.code === 'invalid-request'
-        ? new S2SError(e.code, `${WHO}: session.update refused: ${e.message}`, { fatal: true })
-        : e;
-    });
-    for (const item of this.log.snapshot()) {
-      this.send({ type: 'conversation.item.create', item: historyItem(this.config.protocol, item) });
+    if (!this.id) this.id = id ?? `session-${Date.now()}`;
+    const replay = this.log.replay();
+    for (const item of replay.items) {
+      this.send({ type: 'conversation.item.create', item: replayItem(this.config.protocol, item) });
+    }
+    if (replay.lostUserTurns > 0) {
+      this.emit({
+        type: 'warning',
+        code: 'replay-incomplete',
+        message: `${WHO}: ${replay.lostUserTurns} earlier user turn(s) could not be replayed to the new session (no transcript, and their audio is no longer kept); set inputTranscription to replay user turns as text`,
+      });
     }
   }
 
@@ -350,27 +349,22 @@ export class OpenAIRealtimeSession implements S2SSession {
   private discardSocket(): void {
     const socket = this.socket;
     this.socket = undefined;
-    if (!socket) return;
-    socket.removeAllListeners();
-    socket.on('error', () => undefined);
-    socket.terminate();
+    if (socket) dropSocket(socket);
   }
 
   private attach(socket: WebSocket): void {
     this.socket = socket;
-    socket.on('message', (data, isBinary) => {
-      if (this.socket !== socket) return;
-      if (isBinary) {
-        this.deps.logger.warn('binary WebSocket frame ignored');
-        return;
-      }
-      this.onMessage(data.toString());
-    });
-    socket.on('error', (error) => this.deps.logger.debug(`socket error: ${redact(error.message)}`));
-    socket.on('close', (code, reason) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.onClose(code, reason.toString());
+    listenTo(socket, {
+      message: (text) => {
+        if (this.socket === socket) this.onMessage(text);
+      },
+      close: (code, reason) => {
+        if (this.socket !== socket) return;
+        this.socket = undefined;
+        this.onClose(code, reason);
+      },
+      debug: (message) => this.deps.logger.debug(message),
+      warn: (message) => this.deps.logger.warn(message),
     });
   }
 
@@ -394,55 +388,40 @@ export class OpenAIRealtimeSession implements S2SSession {
     const lostAt = this.now();
     this.emit({ type: 'error', error: cause });
     this.abandonActiveResponse();
-    this.chunker.clear();
-    this.uncommittedBytes = 0;
+    // The old socket's input buffer is gone: the turn so far goes out again on the new one.
+    this.input.lost();
     this.serverSpeech = false;
-    const policy = this.config.reconnect;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      await this.delay(backoffDelay(policy, attempt, this.deps.random));
-      if (this.state !== 'reconnecting') return;
-      try {
-        await this.establish();
-      } catch (error) {
-        const e = asS2SError(error);
-        this.discardSocket();
-        if (this.state !== 'reconnecting') return;
-        if (e.fatal) {
-          this.closing ??= this.finish(e);
-          return;
-        }
-        this.deps.logger.warn(`reconnection attempt ${attempt} failed: ${e.message}`);
-        continue;
-      }
-      this.state = 'open';
-      this.emit({ type: 'reconnected', gapMs: Math.round(this.now() - lostAt), attempt });
-      this.flushResponse();
+    const outcome = await connectWithRetries(this.attempts, true);
+    if (this.state !== 'reconnecting') return;
+    if (outcome.kind === 'stopped') return;
+    if (outcome.kind === 'failed') {
+      const error = outcome.error.fatal
+        ? outcome.error
+        : new S2SError(
+            'connection',
+            `${WHO}: could not reconnect after ${this.config.reconnect.maxAttempts} attempts (${cause.message})`,
+            { fatal: true },
+          );
+      this.closing ??= this.finish(error);
       return;
     }
-    this.closing ??= this.finish(
-      new S2SError(
-        'connection',
-        `${WHO}: could not reconnect after ${policy.maxAttempts} attempts (${cause.message})`,
-        { fatal: true },
-      ),
-    );
+    this.state = 'open';
+    this.input.resume();
+    this.emit({ type: 'reconnected', gapMs: Math.round(this.now() - lostAt), attempt: outcome.attempt });
+    this.flushResponse();
   }
 
   private async finish(error: S2SError | undefined): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.closed.abort();
     this.deps.signal?.removeEventListener('abort', this.onAbort);
-    this.watchdog?.unsubscribe();
+    this.watchdog.stop();
     for (const cancel of this.delays) cancel();
     this.delays.clear();
     this.waiters.rejectAll(new S2SError('closed', `${WHO}: session closed`));
     if (error) this.emit({ type: 'error', error });
-    const active = this.active;
-    this.active = undefined;
-    if (active) {
-      endSpan(active.span, 'session closed');
-      this.emit({ type: 'response-done', responseId: active.id, status: 'cancelled' });
-    }
+    this.endActive('cancelled', 'session closed');
     for (const call of this.toolCalls.values()) if (!call.answered) endSpan(call.span, 'session closed');
     const socket = this.socket;
     this.socket = undefined;
@@ -467,9 +446,18 @@ export class OpenAIRealtimeSession implements S2SSession {
       return;
     }
     const event = parsed.event;
-    this.feedWatchdog();
     if (this.waiters.offer(event)) return;
+    if (this.guards(event)) this.watchdog.progress();
     this.handle(event);
+    if (!this.active && !this.responseRequested) this.watchdog.stop();
+  }
+
+  /** Whether `event` is progress of the response the watchdog guards (or the answer to its request). */
+  private guards(event: ServerEvent): boolean {
+    // A new response becomes the guarded one.
+    if (event.type === 'response.created') return true;
+    const id = responseIdOf(event);
+    return id !== undefined && id === this.active?.id;
   }
 
   private handle(event: ServerEvent): void {
@@ -486,8 +474,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         this.emit({ type: 'speech-stop', timestamp: event.audio_end_ms });
         return;
       case 'input_audio_buffer.committed':
-        this.uncommittedBytes = 0;
-        this.log.reserve(event.item_id);
+        this.log.reserveUserTurn(event.item_id, this.input.committed());
         if (this.config.turnDetection.type !== 'none' && !this.config.turnDetection.createResponse)
           this.requestResponse();
         return;
@@ -595,6 +582,21 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 
   private onResponseCreated(id: string): void {
+    const previous = this.active;
+    if (previous?.id === id) {
+      this.deps.logger.debug(`duplicate response.created for ${id} ignored`);
+      return;
+    }
+    if (previous) {
+      // The protocol has one response at a time: a second one means the first's response.done was
+      // lost or comes late. End the first now, or it would stay active (and block the drain) forever.
+      this.emit({
+        type: 'warning',
+        code: 'protocol-order',
+        message: `${WHO}: response ${id} was created before response ${previous.id} was done; ending ${previous.id} as incomplete`,
+      });
+      this.endActive('incomplete', 'superseded by another response');
+    }
     this.responseRequested = false;
     this.active = {
       id,
@@ -643,7 +645,12 @@ export class OpenAIRealtimeSession implements S2SSession {
       return;
     }
     if (this.toolCalls.has(callId)) return;
-    this.toolCalls.set(callId, { name, responseId, span: this.deps.telemetry.toolSpan(callId, name), answered: false });
+    this.toolCalls.set(callId, {
+      name,
+      responseId,
+      span: this.deps.telemetry.toolSpan(callId, name, this.active?.id === responseId ? this.active.span : undefined),
+      answered: false,
+    });
     this.lastToolResponseId = responseId;
     this.log.add({ type: 'tool-call', id: callId, name, arguments: args });
     this.emit({ type: 'tool-call', id: callId, name, arguments: args, responseId });
@@ -705,12 +712,17 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.responseRequested = false;
     // Its items die with the old socket: nothing left there to truncate.
     this.playing = undefined;
+    if (this.endActive('incomplete', 'connection lost')) this.responseWanted = true;
+  }
+
+  /** Ends the active response before its `response.done` (which is ignored if it comes later). */
+  private endActive(status: ResponseStatus, reason: string): boolean {
     const active = this.active;
-    if (!active) return;
+    if (!active) return false;
     this.active = undefined;
-    endSpan(active.span, 'connection lost');
-    this.emit({ type: 'response-done', responseId: active.id, status: 'incomplete' });
-    this.responseWanted = true;
+    endSpan(active.span, reason);
+    this.emit({ type: 'response-done', responseId: active.id, status });
+    return true;
   }
 
   private serverCancelsItself(): boolean {
@@ -722,57 +734,27 @@ export class OpenAIRealtimeSession implements S2SSession {
     return this.active?.id === responseId && this.active.dropping;
   }
 
-  /**
-   * Reports a response that stays silent for `responseTimeoutMs`. One timer at a time: events only
-   * move `lastActivityAt`, and the timer re-arms itself for the remainder when it fires early.
-   */
-  private feedWatchdog(): void {
-    this.lastActivityAt = this.now();
-    if (!this.active && !this.responseRequested) {
-      this.watchdog?.unsubscribe();
-      this.watchdog = undefined;
-      return;
-    }
-    if (!this.watchdog) this.armWatchdog(this.config.responseTimeoutMs);
-  }
-
-  private armWatchdog(ms: number): void {
-    this.watchdog = timer(ms, this.deps.scheduler).subscribe(() => {
-      this.watchdog = undefined;
-      if (!this.active && !this.responseRequested) return;
-      const silentFor = this.now() - this.lastActivityAt;
-      if (silentFor < this.config.responseTimeoutMs) {
-        this.armWatchdog(this.config.responseTimeoutMs - silentFor);
-        return;
-      }
-      const active = this.active;
-      this.responseRequested = false;
-      this.emit({
-        type: 'error',
-        error: new S2SError(
-          'timeout',
-          `${WHO}: no reply from the server for ${this.config.responseTimeoutMs} ms${active ? ` (response ${active.id})` : ''}`,
-        ),
-      });
-      if (active) {
-        this.active = undefined;
-        endSpan(active.span, 'timeout');
-        this.emit({ type: 'response-done', responseId: active.id, status: 'failed' });
-      }
+  /** The watchdog saw no progress for `responseTimeoutMs`: report it and give the response up. */
+  private onStalled(): void {
+    if (!this.active && !this.responseRequested) return;
+    const active = this.active;
+    this.responseRequested = false;
+    this.emit({
+      type: 'error',
+      error: new S2SError(
+        'timeout',
+        `${WHO}: no reply from the server for ${this.config.responseTimeoutMs} ms${active ? ` (response ${active.id})` : ''}`,
+      ),
     });
+    this.endActive('failed', 'timeout');
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
 
-  private append(chunk: Uint8Array): void {
-    this.uncommittedBytes += chunk.byteLength;
-    this.sendBuilt('input_audio_buffer.append', (eventId) => appendMessage(eventId, chunk));
-  }
-
   /** Sends a client event with a fresh `event_id` (echoed by errors about it); returns the id. */
   private send(event: ClientEvent): string {
     const eventId = this.sendBuilt(event.type, (id) => JSON.stringify({ event_id: id, ...event }));
-    if (event.type === 'response.create') this.feedWatchdog();
+    if (event.type === 'response.create') this.watchdog.progress();
     return eventId;
   }
 
@@ -816,11 +798,8 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 }
 
-function asS2SError(error: unknown): S2SError {
-  if (error instanceof S2SError) return error;
-  return new S2SError('connection', `${WHO}: ${redact(error instanceof Error ? error.message : String(error))}`, {
-    cause: error,
-  });
+function closedError(): S2SError {
+  return new S2SError('closed', `${WHO}: session closed while connecting`);
 }
 
 function toUsage(usage: ServerResponse['usage']): TokenUsage | undefined {
@@ -835,19 +814,4 @@ function mergeTools(config: readonly ToolSpec[], extra: readonly ToolSpec[]): To
   const byName = new Map<string, ToolSpec>();
   for (const tool of [...config, ...extra]) byName.set(tool.name, tool);
   return [...byName.values()];
-}
-
-function closeSocket(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readyState === socket.CLOSED) return resolve();
-    const guard = setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, 1000);
-    socket.once('close', () => {
-      clearTimeout(guard);
-      resolve();
-    });
-    socket.close(1000, 'OK');
-  });
 }

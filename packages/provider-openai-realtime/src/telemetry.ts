@@ -1,7 +1,20 @@
 import type { TokenUsage } from '@beluga-voice/core';
-import { type Counter, type Histogram, type Meter, type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  type Context,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type Span,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 
-/** Span and metric names; attributes never carry the API key or tool arguments. */
+export { endSpan } from '@beluga-voice/core';
+
+/**
+ * Span and metric names; attributes never carry the API key or tool arguments. Every span is a
+ * child of `parent` (the provider node's session span), tool calls of their response's span.
+ */
 export class RealtimeTelemetry {
   private readonly firstAudio: Histogram;
   private readonly tokens: Counter;
@@ -10,6 +23,7 @@ export class RealtimeTelemetry {
     private readonly tracer: Tracer,
     meter: Meter,
     private readonly attributes: { model: string; voice: string; protocol: string },
+    private readonly parent: Context,
   ) {
     this.firstAudio = meter.createHistogram('openai_realtime.time_to_first_audio', {
       unit: 'ms',
@@ -22,25 +36,33 @@ export class RealtimeTelemetry {
   }
 
   startSpan(): Span {
-    return this.tracer.startSpan('openai_realtime.start', {
-      attributes: {
-        model: this.attributes.model,
-        voice: this.attributes.voice,
-        'openai_realtime.protocol': this.attributes.protocol,
+    return this.tracer.startSpan(
+      'openai_realtime.start',
+      {
+        attributes: {
+          model: this.attributes.model,
+          voice: this.attributes.voice,
+          'openai_realtime.protocol': this.attributes.protocol,
+        },
       },
-    });
+      this.parent,
+    );
   }
 
   responseSpan(responseId: string): Span {
-    return this.tracer.startSpan('openai_realtime.response', {
-      attributes: { 'openai_realtime.response_id': responseId, model: this.attributes.model },
-    });
+    return this.tracer.startSpan(
+      'openai_realtime.response',
+      { attributes: { 'openai_realtime.response_id': responseId, model: this.attributes.model } },
+      this.parent,
+    );
   }
 
-  toolSpan(callId: string, name: string): Span {
-    return this.tracer.startSpan('openai_realtime.tool_call', {
-      attributes: { 'openai_realtime.call_id': callId, 'tool.name': name },
-    });
+  toolSpan(callId: string, name: string, response: Span | undefined): Span {
+    return this.tracer.startSpan(
+      'openai_realtime.tool_call',
+      { attributes: { 'openai_realtime.call_id': callId, 'tool.name': name } },
+      response ? trace.setSpan(this.parent, response) : this.parent,
+    );
   }
 
   recordFirstAudio(ms: number): void {
@@ -51,9 +73,4 @@ export class RealtimeTelemetry {
     this.tokens.add(usage.inputTokens, { model: this.attributes.model, direction: 'input' });
     this.tokens.add(usage.outputTokens, { model: this.attributes.model, direction: 'output' });
   }
-}
-
-export function endSpan(span: Span, error?: string): void {
-  if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-  span.end();
 }

@@ -17,7 +17,7 @@ describe('conversation log replayed after a reconnection', () => {
     log.setText('item_cut', 'assistant', 'one two three four five six seven eight');
     log.setText('item_unheard', 'assistant', 'never heard');
     log.setText('item_user', 'user', 'Where is my order?');
-    expect(log.snapshot()).toEqual([
+    expect(log.replay().items).toEqual([
       { type: 'message', role: 'system', text: 'Be brief.' },
       { type: 'message', role: 'user', text: 'Where is my order?' },
       { type: 'message', role: 'assistant', text: 'Let me look that up.' },
@@ -30,6 +30,35 @@ describe('conversation log replayed after a reconnection', () => {
   it('leaves out audio items whose text never came', () => {
     const log = new ConversationLog();
     log.reserve('item_a');
-    expect(log.snapshot()).toEqual([]);
+    expect(log.replay().items).toEqual([]);
+  });
+
+  it('replays a user turn as its audio until its transcript comes; keeps audio of the newest turns only', () => {
+    const log = new ConversationLog([], { turns: 2, bytes: 10 });
+    const audio = (n: number) => new Uint8Array(4).fill(n);
+    log.reserveUserTurn('u1', audio(1));
+    log.setText('a1', 'assistant', 'One.');
+    log.reserveUserTurn('u2', audio(2));
+    log.reserveUserTurn('u3', audio(3));
+    // Three turns of 4 bytes, 2 turns and 10 bytes kept: u1 loses its audio.
+    expect(log.replay()).toEqual({
+      items: [
+        { type: 'message', role: 'assistant', text: 'One.' },
+        { type: 'user-audio', audio: audio(2) },
+        { type: 'user-audio', audio: audio(3) },
+      ],
+      lostUserTurns: 1,
+    });
+    log.setText('u1', 'user', 'Hello.');
+    log.setText('u3', 'user', 'Bye.');
+    expect(log.replay()).toEqual({
+      items: [
+        { type: 'message', role: 'user', text: 'Hello.' },
+        { type: 'message', role: 'assistant', text: 'One.' },
+        { type: 'user-audio', audio: audio(2) },
+        { type: 'message', role: 'user', text: 'Bye.' },
+      ],
+      lostUserTurns: 0,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -73,5 +74,40 @@ describe('provider.openai-realtime: OpenTelemetry', () => {
     const output = tokens?.dataPoints.find((p) => p.attributes.direction === 'output');
     const first = rec.of('response-done')[0].usage?.outputTokens ?? 0;
     expect(output?.value).toBe(first + (done.usage?.outputTokens ?? 0));
+  });
+
+  it('parents every openai_realtime.* span on the session context it is given, tool calls on their response', async () => {
+    server = await startMockServer({ apiKey: KEY });
+    const spans = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }).getTracer('test');
+    const sessionSpan = tracer.startSpan('provider.session');
+    const provider = new OpenAIRealtimeProvider({
+      apiKey: KEY,
+      baseUrl: server.baseUrl,
+      tools: [{ name: 'lookup_order', description: 'Looks up an order', parameters: { type: 'object' } }],
+      toolChoice: { type: 'function', name: 'lookup_order' },
+    });
+    const session = await provider.startSession({}, { tracer, traceContext: trace.setSpan(ROOT_CONTEXT, sessionSpan) });
+    const rec = record(session);
+    session.sendText('Order status?');
+    const call = await rec.waitFor('tool-call');
+    session.sendToolResult({ id: call.id, output: '{"status":"shipped"}' });
+    await rec.waitFor('response-done', 2);
+    await session.close();
+    sessionSpan.end();
+
+    const finished = spans.getFinishedSpans();
+    const traceId = sessionSpan.spanContext().traceId;
+    expect(finished.every((s) => s.spanContext().traceId === traceId)).toBe(true);
+    const parentName = (name: string) =>
+      finished
+        .filter((s) => s.name === name)
+        .map((s) => finished.find((p) => p.spanContext().spanId === s.parentSpanContext?.spanId)?.name);
+    expect(parentName('openai_realtime.start')).toEqual(['provider.session']);
+    expect(parentName('openai_realtime.response')).toEqual(['provider.session', 'provider.session']);
+    expect(parentName('openai_realtime.tool_call')).toEqual(['openai_realtime.response']);
+    const [toolCall] = finished.filter((s) => s.name === 'openai_realtime.tool_call');
+    const firstResponse = finished.find((s) => s.name === 'openai_realtime.response');
+    expect(toolCall?.parentSpanContext?.spanId).toBe(firstResponse?.spanContext().spanId);
   });
 });

@@ -53,9 +53,12 @@ class BelugaPlayback extends AudioWorkletProcessor {
       this.done.add(message.responseId);
       this.reportFinished();
     } else if (message.type === 'clear') {
+      // The server already holds the cut position: nothing more is reported for what was dropped.
       this.queue = [];
       this.queued = 0;
       this.playing = false;
+      this.played.clear();
+      this.done.clear();
     }
   }
 

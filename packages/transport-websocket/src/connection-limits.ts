@@ -2,7 +2,7 @@
 export interface ConnectionLimits {
   /** Largest WebSocket message accepted (bytes); larger ones close the connection (1009). */
   readonly maxMessageBytes: number;
-  /** Messages a second a caller may send on average (burst: one second's worth). */
+  /** Messages a second a caller may send on average (burst: `BURST_SECONDS` worth). */
   readonly maxMessagesPerSecond: number;
   /** Unsent bytes queued for a caller beyond which agent audio is dropped (and counted). */
   readonly maxBufferedBytes: number;

@@ -3,8 +3,9 @@ import { createWriteStream, truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { redact } from '@beluga-voice/core';
+import { redact, registerSecret } from '@beluga-voice/core';
 import { runClusterPrimary } from './cluster-serve.js';
+import { type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
 import { ServedPipeline } from './served-pipeline.js';
 import { BelugaServer, PATHS } from './server.js';
 import { twimlSnippet } from './twiml.js';
@@ -34,6 +35,8 @@ const OPTIONS = {
   'public-url': { type: 'string' },
   events: { type: 'string' },
   workers: { type: 'string' },
+  'max-message-bytes': { type: 'string' },
+  'max-message-rate': { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -57,6 +60,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   let maxSessions: number;
   let drainTimeoutMs: number;
   let workers: number;
+  let limits: Partial<ConnectionLimits>;
   try {
     const parsed = parse(args);
     values = parsed.values;
@@ -66,6 +70,22 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     maxSessions = integer('max-sessions', values['max-sessions'], 100, 1, 100_000);
     drainTimeoutMs = integer('drain-timeout', values['drain-timeout'], 30, 0, 86_400) * 1000;
     workers = integer('workers', values.workers, 1, 1, availableParallelism() * 4);
+    limits = {
+      maxMessageBytes: integer(
+        'max-message-bytes',
+        values['max-message-bytes'],
+        DEFAULT_LIMITS.maxMessageBytes,
+        1024,
+        16 * 2 ** 20,
+      ),
+      maxMessagesPerSecond: integer(
+        'max-message-rate',
+        values['max-message-rate'],
+        DEFAULT_LIMITS.maxMessagesPerSecond,
+        1,
+        100_000,
+      ),
+    };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`beluga serve: ${error.message} (beluga --help for usage)\n`);
@@ -80,6 +100,8 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     io.stderr.write(`${(error as Error).message}\n`);
     return EXIT.invalid;
   }
+  const token = values.token ?? io.env.BELUGA_TOKEN;
+  if (token) registerSecret(token);
   const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
   if (workers > 1) {
     if (values.events) {
@@ -96,18 +118,25 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     ? createWriteStream(resolve(io.cwd, values.events), { flags: cluster.isWorker ? 'a' : 'w' })
     : undefined;
   events?.on('error', (error) => log(`--events ${values.events}: ${error.message} (events are no longer written)`));
-  const token = values.token ?? io.env.BELUGA_TOKEN;
-  const server = await BelugaServer.start(pipeline, {
-    port,
-    host: values.host ?? '127.0.0.1',
-    maxSessions,
-    ...(token ? { token } : {}),
-    allowOrigins: values['allow-origin'] ?? [],
-    log,
-    ...(events
-      ? { onEvent: (session, event) => events.write(`${redact(JSON.stringify({ session, ...event }))}\n`) }
-      : {}),
-  });
+  let server: BelugaServer;
+  try {
+    server = await BelugaServer.start(pipeline, {
+      port,
+      host: values.host ?? '127.0.0.1',
+      maxSessions,
+      ...(token ? { token } : {}),
+      allowOrigins: values['allow-origin'] ?? [],
+      limits,
+      log,
+      ...(events
+        ? { onEvent: (session, event) => events.write(`${redact(JSON.stringify({ session, ...event }))}\n`) }
+        : {}),
+    });
+  } catch (error) {
+    log(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}`);
+    events?.end();
+    return EXIT.failed;
+  }
   let signalled = 0;
   let code: ExitCode = EXIT.ok;
   let done!: () => void;

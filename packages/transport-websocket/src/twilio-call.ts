@@ -110,7 +110,11 @@ export class TwilioCall extends SocketCall {
       case 'mark': {
         const mark = this.marks.get(message.mark.name);
         if (!mark) return;
-        this.marks.delete(message.mark.name);
+        // Twilio plays in order: the marks before this one have played too (their echo may be lost).
+        for (const name of this.marks.keys()) {
+          this.marks.delete(name);
+          if (name === message.mark.name) break;
+        }
         this.tracker.played(mark.responseId, mark.ms);
         return;
       }

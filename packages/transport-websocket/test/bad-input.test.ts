@@ -92,7 +92,8 @@ describe('beluga serve against bad input', () => {
       streamSid: 'MZ1',
       media: { track: 'inbound', payload: Buffer.alloc(160, 0xff).toString('base64') },
     });
-    const closed = await closeAfter(JSON.stringify(START), ...Array.from({ length: 400 }, () => media));
+    // Past the burst allowance (5 s at 200 a second) in one go.
+    const closed = await closeAfter(JSON.stringify(START), ...Array.from({ length: 1200 }, () => media));
     expect(closed).toEqual({ code: 1008, reason: 'more than 200 messages a second' });
   });
 
@@ -122,6 +123,27 @@ describe('beluga serve against bad input', () => {
 });
 
 describe('beluga serve security and slow clients on the browser path', () => {
+  it('takes its per-connection limits from the command line', async () => {
+    const serve = await startServe([
+      join(examples, 'browser-echo.yaml'),
+      '--max-message-rate',
+      '20',
+      '--max-message-bytes',
+      '2048',
+    ]);
+    const ws = `${serve.url.replace('http', 'ws')}/ws`;
+    try {
+      const big = (await connect(ws)) as OpenClient;
+      big.ws.send(Buffer.alloc(4096));
+      expect((await big.closed).code).toBe(1009);
+      const fast = (await connect(ws)) as OpenClient;
+      for (let i = 0; i < 40; i++) fast.ws.send(Buffer.alloc(640));
+      expect(await fast.closed).toEqual({ code: 1008, reason: 'more than 20 messages a second' });
+    } finally {
+      serve.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('checks the bearer token and the origin on the upgrade', async () => {
     const serve = await startServe([join(examples, 'browser-echo.yaml'), '--allow-origin', 'https://app.example'], {
       BELUGA_TOKEN: 's3cret-token',

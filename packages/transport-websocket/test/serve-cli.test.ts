@@ -26,6 +26,20 @@ describe('beluga serve on the command line', () => {
     }
   });
 
+  it('a port already taken: exit 2 naming it', async () => {
+    const serve = await startServe([join(examples, 'twilio-echo.yaml')]);
+    try {
+      const port = new URL(serve.url).port;
+      const result = await beluga(['serve', 'twilio-echo.yaml', '--port', port]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+      );
+    } finally {
+      serve.kill('SIGKILL');
+    }
+  });
+
   it('refuses a pipeline no caller can reach, naming the nodes to use', async () => {
     const result = await beluga(['serve', 'echo-demo.yaml']);
     expect(result.code).toBe(1);

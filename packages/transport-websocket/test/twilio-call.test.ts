@@ -16,7 +16,7 @@ const TURN_2_ONSET_MS = 4599;
 const PLAYOUT_DELAY_MS = 200;
 
 describe('a Twilio call against beluga serve examples/twilio-echo.yaml', () => {
-  it('answers both turns, clears within 300 ms of barge-in, truncates at the echoed marks, closes within 2 s of stop', async () => {
+  it('answers both turns, clears within 300 ms of barge-in, truncates at the echoed marks, reports a key press, closes within 2 s of stop', async () => {
     const events = join(out, 'events.jsonl');
     const serve = await startServe([join(examples, 'twilio-echo.yaml'), '--events', events]);
     try {
@@ -27,6 +27,7 @@ describe('a Twilio call against beluga serve examples/twilio-echo.yaml', () => {
         audio,
         tailMs: 4000,
         playoutDelayMs: PLAYOUT_DELAY_MS,
+        dtmf: [{ atMs: 1000, digit: '7' }],
       });
 
       expect(report.clears).toHaveLength(1);
@@ -64,6 +65,7 @@ describe('a Twilio call against beluga serve examples/twilio-echo.yaml', () => {
       expect(heardAtClear - interrupt.playedMs).toBeLessThanOrEqual(120);
       expect(interrupt.receivedMs - interrupt.playedMs).toBeGreaterThanOrEqual(PLAYOUT_DELAY_MS - 40);
       expect(serve.output()).toMatch(/session \S+ ended \(twilio, 2 turns, 1 barge-ins, 0 dropped/);
+      expect(lines.filter((e) => e.type === 'mark' && e.name === 'dtmf').map((e) => e.data)).toEqual([{ digit: '7' }]);
     } finally {
       serve.kill('SIGKILL');
     }

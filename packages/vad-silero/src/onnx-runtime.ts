@@ -1,15 +1,8 @@
 import { createRequire } from 'node:module';
+import { ONNXRUNTIME_NODE_MISSING, type OrtBackend, type OrtBackendChoice } from './ort-backend.js';
 
 /** The onnxruntime API both packages share (onnxruntime-web's types describe onnxruntime-node's too). */
 export type Ort = typeof import('onnxruntime-web');
-
-/** `web`: onnxruntime-web's WASM build, a plain dependency; `node`: the native onnxruntime-node, if installed. */
-export type OrtBackend = 'web' | 'node';
-/** `auto` takes onnxruntime-node when it is installed (3-4× less CPU per window) and the WASM build otherwise. */
-export type OrtBackendChoice = OrtBackend | 'auto';
-
-export const ONNXRUNTIME_NODE_MISSING =
-  'onnxruntime-node is not installed: add it beside @beluga-voice/vad-silero (ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node skips its CUDA download; the CPU build ships in the package), or use backend: web';
 
 const require = createRequire(import.meta.url);
 

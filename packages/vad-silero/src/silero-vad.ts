@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Tensor } from 'onnxruntime-web';
-import { loadOnnxRuntime, type Ort, type OrtBackend, type OrtBackendChoice } from './onnx-runtime.js';
+import { loadOnnxRuntime, type Ort } from './onnx-runtime.js';
+import type { OrtBackend, OrtBackendChoice } from './ort-backend.js';
 import { SILERO_CONTEXT_SAMPLES, SILERO_WINDOW_SAMPLES, sileroModelPath } from './silero-model.js';
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;

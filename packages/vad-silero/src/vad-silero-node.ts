@@ -37,6 +37,7 @@ export const vadSilero = defineNode({
   type: 'audio.vad-silero',
   summary: 'Silero VAD v5 (onnxruntime-node or WASM); emits speech-start/stop and passes audio through',
   config,
+  demand: 'passes',
   inputs: {
     audio: {
       kinds: ['audio'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadOnnxRuntime, ONNXRUNTIME_NODE_MISSING } from '../src/onnx-runtime.js';
+import { loadOnnxRuntime } from '../src/onnx-runtime.js';
+import { ONNXRUNTIME_NODE_MISSING } from '../src/ort-backend.js';
 
 /** What `require` throws for a package that is not installed. */
 function notInstalled(): never {

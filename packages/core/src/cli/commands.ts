@@ -1,7 +1,3 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { errorMessage } from '../secrets.js';
 import { pipelineJsonSchema } from '../yaml/json-schema.js';
 import { graphSpecToYaml } from '../yaml/to-yaml.js';
 import { type DiagramFormat, toDot, toMermaid } from './diagram.js';
@@ -9,12 +5,14 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo, StopSignals } from './io.js';
 import { installedRegistry, loadForCli, STDIN_NAME } from './load.js';
 import { describeNode, formatNodeList } from './node-fields.js';
+import { runProviderMock } from './provider-mock.js';
 
 /** Checks the file and, as `run` would, opens what its nodes read (audio files, tool modules). */
 export async function validateCommand(file: string, io: CliIo): Promise<ExitCode> {
   const loaded = await loadForCli(file, io, { checkResources: true });
   if (typeof loaded === 'number') return loaded;
   const graph = loaded.graph!;
+  for (const w of graph.warnings) io.stderr.write(`warning: ${w.message} (${w.fix}) [${w.code}]\n`);
   const inserted = graph.inserted.map((c) => `\n  inserts ${c.converter} as "${c.node}" (${c.reason})`).join('');
   io.stdout.write(
     `${file === '-' ? STDIN_NAME : file}: ok (${graph.nodes.size} nodes, ${graph.links.length} links)${inserted}\n`,
@@ -66,59 +64,30 @@ export interface MockOptions {
   readonly scriptFile?: string;
 }
 
-/** The provider package's entry point for `beluga mock-openai`. */
-type RunMockServerCli = (
-  options: MockOptions,
-  io: { out: (line: string) => void; err: (line: string) => void; signal: AbortSignal },
-) => Promise<unknown>;
-
-const MOCK_MODULE = '@beluga-voice/provider-openai-realtime/mock';
-
 /** Runs the OpenAI Realtime mock of the provider package, found from the cwd or next to this core. */
-export async function mockOpenAiCommand(options: MockOptions, io: CliIo, signals: StopSignals): Promise<ExitCode> {
-  const path = resolveFrom([join(io.cwd, 'noop.js'), import.meta.url], MOCK_MODULE);
-  if (!path) {
-    io.stderr.write(
-      `beluga mock-openai needs @beluga-voice/provider-openai-realtime (npm i @beluga-voice/provider-openai-realtime)\n`,
-    );
-    return EXIT.invalid;
-  }
-  // Listening for Ctrl-C before the server starts, so that an early one stops it instead of killing the process.
-  const stopSignal = new AbortController();
-  const stop = () => stopSignal.abort();
-  signals.on('SIGINT', stop);
-  signals.on('SIGTERM', stop);
-  try {
-    const mock = (await import(pathToFileURL(path).href)) as { runMockServerCli?: RunMockServerCli };
-    if (typeof mock.runMockServerCli !== 'function') {
-      io.stderr.write(
-        `${MOCK_MODULE} does not export runMockServerCli (update @beluga-voice/provider-openai-realtime)\n`,
-      );
-      return EXIT.failed;
-    }
-    await mock.runMockServerCli(options, {
-      out: (line) => io.stdout.write(`${line}\n`),
-      err: (line) => io.stderr.write(`${line}\n`),
-      signal: stopSignal.signal,
-    });
-    return EXIT.ok;
-  } catch (error) {
-    io.stderr.write(`mock-openai failed: ${errorMessage(error)}\n`);
-    return EXIT.failed;
-  } finally {
-    signals.off('SIGINT', stop);
-    signals.off('SIGTERM', stop);
-  }
+export function mockOpenAiCommand(options: MockOptions, io: CliIo, signals: StopSignals): Promise<ExitCode> {
+  return runProviderMock(
+    { command: 'mock-openai', packageName: '@beluga-voice/provider-openai-realtime', exportName: 'runMockServerCli' },
+    options,
+    io,
+    signals,
+  );
 }
 
-/** The path of `specifier` as installed next to the first of `bases` that has it. */
-export function resolveFrom(bases: readonly string[], specifier: string): string | undefined {
-  for (const base of bases) {
-    try {
-      return createRequire(base).resolve(specifier);
-    } catch {
-      // not installed there; try the next place
-    }
-  }
-  return undefined;
+/** What `runGeminiMockCli` of the Gemini package takes. */
+export interface GeminiMockOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly apiKey?: string;
+  readonly scriptFile?: string;
+}
+
+/** Runs the Gemini Live mock of the provider package. */
+export function mockGeminiCommand(options: GeminiMockOptions, io: CliIo, signals: StopSignals): Promise<ExitCode> {
+  return runProviderMock(
+    { command: 'mock-gemini', packageName: '@beluga-voice/provider-gemini-live', exportName: 'runGeminiMockCli' },
+    options,
+    io,
+    signals,
+  );
 }

@@ -1,12 +1,12 @@
 import type { Graph } from '../graph/graph.js';
 import type { ResolvedLink } from '../graph/resolved.js';
+import { limitText } from '../runtime/queue-settings.js';
 
 export type DiagramFormat = 'mermaid' | 'dot';
 
 function edgeLabel(link: ResolvedLink): string {
   const ports = link.from.port === link.to.port ? link.from.port : `${link.from.port} → ${link.to.port}`;
-  const queue = link.queue.maxMs !== undefined ? `${link.queue.maxMs} ms` : `${link.queue.maxFrames} frames`;
-  return `${ports} (${queue}, ${link.queue.overflow})`;
+  return `${ports} (${limitText(link.queue)}, ${link.queue.overflow})`;
 }
 
 const mermaidText = (text: string) => text.replace(/"/g, '#quot;');

@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   graphCommand,
   type MockOptions,
+  mockGeminiCommand,
   mockOpenAiCommand,
   nodesCommand,
   schemaCommand,
@@ -96,6 +97,28 @@ async function dispatch(command: string, args: string[], io: CliIo, signals: Sto
     }
     case 'serve':
       return serveCommand(args, io, signals);
+    case 'mock-gemini': {
+      const { values } = parse(
+        args,
+        {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          'api-key': { type: 'string' },
+          script: { type: 'string' },
+        },
+        0,
+      );
+      return mockGeminiCommand(
+        {
+          port: portNumber(values.port),
+          host: values.host as string | undefined,
+          apiKey: values['api-key'] as string | undefined,
+          scriptFile: values.script as string | undefined,
+        },
+        io,
+        signals,
+      );
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

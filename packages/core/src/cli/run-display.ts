@@ -1,5 +1,6 @@
 import type { BusEvent } from '../bus.js';
 import { redact } from '../secrets.js';
+import { LossSummary } from './loss-summary.js';
 
 /** The metric a file source reports its progress with: `value` from 0 to 1. */
 export const PROGRESS_METRIC = 'source.progress';
@@ -17,7 +18,7 @@ export class RunDisplay {
   private readonly progress = new Map<string, number>();
   private readonly printedSteps = new Map<string, number>();
   private readonly queueDepth = new Map<string, number>();
-  private readonly queueDrops = new Map<string, number>();
+  private readonly losses = new LossSummary();
   private readonly latest = new Map<string, string>();
   private drawn = false;
   /** Fatal errors already shown, so that the run's final failure is not printed twice. */
@@ -78,6 +79,11 @@ export class RunDisplay {
     if (metrics) this.out.write(`metrics: ${metrics}\n`);
   }
 
+  /** Prints, after the run, what each link dropped (frames and ms of audio): loss is never silent. */
+  lossSummary(): void {
+    for (const line of this.losses.lines()) this.out.write(`${line}\n`);
+  }
+
   private clear(): void {
     if (this.drawn) this.out.write('\r\x1b[2K');
     this.drawn = false;
@@ -97,9 +103,9 @@ export class RunDisplay {
       }
       return;
     }
+    if (this.losses.record(event)) return;
     const link = String(event.attributes?.link ?? event.node ?? '');
     if (event.name === 'queue.depth') this.queueDepth.set(link, event.value);
-    else if (event.name === 'queue.drops') this.queueDrops.set(link, event.value);
     else this.latest.set(event.node ? `${event.node}.${event.name}` : event.name, formatValue(event.value, event.unit));
   }
 
@@ -115,7 +121,7 @@ export class RunDisplay {
   private metricsText(): string {
     const parts: string[] = [];
     if (this.queueDepth.size > 0) parts.push(`queue max ${Math.max(...this.queueDepth.values())}`);
-    if (this.queueDrops.size > 0) parts.push(`drops ${[...this.queueDrops.values()].reduce((a, b) => a + b, 0)}`);
+    if (this.losses.droppedFrames > 0) parts.push(`drops ${this.losses.droppedFrames}`);
     for (const [name, value] of this.latest) parts.push(`${name} ${value}`);
     return parts.join('  ');
   }

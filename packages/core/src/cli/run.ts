@@ -70,6 +70,7 @@ export async function runCommand(
     await Promise.race([busDone, new Promise((r) => setTimeout(r, EVENTS_FLUSH_WAIT_MS).unref())]);
     subscription.unsubscribe();
     display.finish();
+    display.lossSummary();
     await closeStream(events);
   }
   return code;

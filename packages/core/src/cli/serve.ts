@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../secrets.js';
-import { resolveFrom } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo, StopSignals } from './io.js';
+import { resolveFrom } from './resolve-installed.js';
 
 /** The transport package's entry point for `beluga serve`: it parses its own options. */
 type RunServeCli = (args: readonly string[], io: CliIo, signals: StopSignals) => Promise<ExitCode>;

@@ -48,12 +48,24 @@ prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C.
   --protocol P        auto (default), ga or beta
   --script FILE.json  what the mock answers: replies, audio, latencies
 `,
-  serve: `usage: beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
-                    [--allow-origin URL]... [--public-url URL] [--events FILE] [--workers N]
+  'mock-gemini': `usage: beluga mock-gemini [--port N] [--host H] [--api-key K] [--script FILE.json]
 
-Serves the pipeline to live callers, one instance per connection (needs @beluga-voice/transport-websocket):
-a browser page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics.
-SIGTERM drains, a second one ends at once.
+Serves a local mock of the Gemini Live API (needs @beluga-voice/provider-gemini-live); prints
+"listening ws://127.0.0.1:N" and serves until Ctrl-C.
+  --port N            port to listen on (0 picks a free one)
+  --host H            address to listen on (default 127.0.0.1)
+  --api-key K         the only API key accepted (default: any)
+  --script FILE.json  what the mock answers: replies, audio, function calls
+`,
+  serve: `usage: beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S]
+                    [--token T] [--allow-origin URL]... [--public-url URL] [--events FILE]
+                    [--max-message-bytes N] [--max-message-rate N] [--workers N]
+
+Serves the pipeline to live callers, one pipeline instance per connection (needs
+@beluga-voice/transport-websocket): the browser page at /, Twilio Media Streams at /twilio,
+/healthz, /readyz and /metrics (Prometheus). Prints "listening http://HOST:PORT" once ready.
+SIGTERM or Ctrl-C drains (readyz 503, live sessions finish within --drain-timeout), a second one
+ends at once.
   --workers N   N processes (one event loop per core) on the one port; --max-sessions applies to each,
                 /readyz answers for the worker reached, /metrics gives every worker's series (label worker)
 `,
@@ -79,8 +91,12 @@ usage:
                      [--protocol auto|ga|beta] [--script FILE.json]
                                         the OpenAI Realtime mock server (needs @beluga-voice/provider-openai-realtime);
                                         prints "listening ws://127.0.0.1:N/v1/realtime" and serves until Ctrl-C
+  beluga mock-gemini [--port N] [--host H] [--api-key K] [--script FILE.json]
+                                        the Gemini Live mock server (needs @beluga-voice/provider-gemini-live);
+                                        prints "listening ws://127.0.0.1:N" and serves until Ctrl-C
   beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
-               [--allow-origin URL]... [--public-url URL] [--events FILE] [--workers N]
+               [--allow-origin URL]... [--public-url URL] [--events FILE] [--max-message-bytes N] [--max-message-rate N]
+               [--workers N]
                                         serves the pipeline to live callers, one instance per connection: a browser
                                         page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics
                                         (needs @beluga-voice/transport-websocket); SIGTERM drains, a second one ends at once

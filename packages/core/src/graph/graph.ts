@@ -1,5 +1,5 @@
 import { Pipeline, type RunningPipeline, type StartOptions } from '../runtime/pipeline.js';
-import type { GraphSpec } from './model.js';
+import type { GraphIssue, GraphSpec } from './model.js';
 import type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } from './resolved.js';
 
 /** A validated graph, ready to run any number of times. */
@@ -21,6 +21,11 @@ export class Graph {
   /** Converters that `autoConvert` inserted (also announced on the bus at start). */
   get inserted(): readonly InsertedConverter[] {
     return this.resolved.inserted;
+  }
+
+  /** Valid but worth saying, e.g. a `block` link whose producer cannot pause (also on the bus at start). */
+  get warnings(): readonly GraphIssue[] {
+    return this.resolved.warnings;
   }
 
   /** Starts a run: nodes are created on the next microtask, so subscribe to `events$` right away. */

@@ -4,7 +4,8 @@ const PROVIDERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^audio\./, '@beluga-voice/nodes-audio'],
   [/^tools\./, '@beluga-voice/nodes-tools'],
   [/^provider\.openai-realtime$/, '@beluga-voice/provider-openai-realtime'],
-  [/^provider\.(echo|scripted)$/, '@beluga-voice/core'],
+  [/^provider\.gemini-live$/, '@beluga-voice/provider-gemini-live'],
+  [/^provider\.(echo|scripted|failover)$/, '@beluga-voice/core'],
 ];
 
 export function packageForType(type: string): string | undefined {

@@ -63,7 +63,8 @@ export type GraphIssueCode =
   | 'unlinked-input'
   | 'cycle'
   | 'duplicate-link'
-  | 'invalid-queue';
+  | 'invalid-queue'
+  | 'block-cannot-pause';
 
 export interface GraphIssue {
   readonly code: GraphIssueCode;

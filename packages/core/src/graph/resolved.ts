@@ -2,7 +2,7 @@ import type { AudioFormat } from '../audio-format.js';
 import type { FrameKind } from '../frames.js';
 import type { AnyNodeSpec } from '../node.js';
 import type { QueueLimits } from '../runtime/queue-settings.js';
-import type { GraphSpec, NodeErrorSettings } from './model.js';
+import type { GraphIssue, GraphSpec, NodeErrorSettings } from './model.js';
 
 export interface ResolvedNode {
   readonly id: string;
@@ -25,6 +25,8 @@ export interface ResolvedLink {
   readonly queue: QueueLimits;
   readonly feedback: boolean;
   readonly format?: AudioFormat;
+  /** The producer stops when this link's `block` queue is full (a pausable source, or a chain passing demand to one). */
+  readonly producerPauses?: boolean;
 }
 
 export interface InsertedConverter {
@@ -44,4 +46,6 @@ export interface ResolvedGraph {
   readonly inserted: readonly InsertedConverter[];
   /** Node ids, producers before consumers (feedback links ignored). */
   readonly order: readonly string[];
+  /** What is valid but deserves attention (e.g. a `block` link whose producer cannot pause). */
+  readonly warnings: readonly GraphIssue[];
 }

@@ -7,6 +7,7 @@ import type { Registry } from '../registry.js';
 import { resolveQueueLimits } from '../runtime/queue-settings.js';
 import { errorMessage } from '../secrets.js';
 import { didYouMean } from '../suggest.js';
+import { planBackpressure } from './backpressure.js';
 import { endpointToString } from './endpoint.js';
 import { packageForType } from './known-packages.js';
 import {
@@ -31,6 +32,8 @@ export interface ValidateOptions {
 export interface ValidationResult {
   readonly graph?: ResolvedGraph;
   readonly issues: readonly GraphIssue[];
+  /** Valid but worth saying (e.g. a `block` link whose producer cannot pause); also on `graph.warnings`. */
+  readonly warnings?: readonly GraphIssue[];
 }
 
 interface PendingNode {
@@ -75,17 +78,21 @@ export function validateGraph(spec: GraphSpec, options: ValidateOptions): Valida
     nodes: [...spec.nodes, ...caps.inserted.map((c) => c.decl)],
     links: caps.specLinks,
   };
+  const runOrder = topologicalOrder(
+    [...caps.nodes.keys()],
+    caps.links.map((l) => ({ ...l, decl: { feedback: l.feedback } })),
+  );
+  const plan = planBackpressure(caps.nodes, caps.links, runOrder);
   return {
     issues,
+    warnings: plan.warnings,
     graph: {
       spec: resolvedSpec,
       nodes: caps.nodes,
-      links: caps.links,
+      links: plan.links,
       inserted: caps.inserted.map((c) => c.info),
-      order: topologicalOrder(
-        [...caps.nodes.keys()],
-        caps.links.map((l) => ({ ...l, decl: { feedback: l.feedback } })),
-      ),
+      order: runOrder,
+      warnings: plan.warnings,
     },
   };
 }

@@ -1,14 +1,16 @@
-import type { Span } from '@opentelemetry/api';
-import { filter, map, Observable, type Subscriber, Subscription, share, timer } from 'rxjs';
+import { filter, map, Observable, type Subscriber, Subscription, share } from 'rxjs';
 import type { ControlEvent } from '../control.js';
 import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
 import { audioDurationMs } from '../frames.js';
 import type { NodeContext } from '../node.js';
+import { NodeReportedError } from '../runtime/errors.js';
 import { errorMessage } from '../secrets.js';
 import type { ConversationConfig } from './conversation-config.js';
 import { ConversationGuard } from './conversation-guard.js';
+import { DrainDeadline } from './drain-deadline.js';
 import { ResponseLedger } from './response-ledger.js';
 import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
+import { SessionTrace } from './session-trace.js';
 import { TurnTracker } from './turn-tracker.js';
 
 export type ProviderOutputPort = 'audio' | 'transcripts' | 'toolCalls' | 'events';
@@ -23,7 +25,7 @@ export interface ProviderBridgeOptions {
   readonly provider: S2SProvider;
   readonly context: ConversationContext;
   readonly ctx: NodeContext;
-  /** How long a stop or `end-session` waits for the current response before closing anyway. */
+  /** How long `end-session` (or inputs ending on their own) waits for the current response; a stopping pipeline's deadline replaces it. */
   readonly drainTimeoutMs: number;
   readonly conversation: ConversationConfig;
 }
@@ -74,14 +76,13 @@ class SessionBridge {
   private readonly guard: ConversationGuard;
   private readonly pendingCalls = new Set<string>();
   private readonly reported = new Set<string>();
-  private readonly responseSpans = new Map<string, Span>();
+  private readonly trace: SessionTrace;
   private session: S2SSession | undefined;
-  private sessionSpan: Span | undefined;
   private openedAt = 0;
   private lastTurnEndAt: number | undefined;
   private awaitingResponse = false;
   private draining = false;
-  private drainTimer: Subscription | undefined;
+  private drainDeadline: DrainDeadline | undefined;
   private finished = false;
 
   constructor(
@@ -91,7 +92,8 @@ class SessionBridge {
   ) {
     this.ctx = options.ctx;
     this.label = `${this.ctx.type} "${this.ctx.id}"`;
-    this.turns = new TurnTracker(this.ctx);
+    this.trace = new SessionTrace(this.ctx, options.provider.name);
+    this.turns = new TurnTracker(this.ctx, () => this.trace.context);
     this.guard = new ConversationGuard(options.conversation, this.ctx, {
       bargeIn: () => this.bargeIn(),
       idle: (action) => this.onIdle(action),
@@ -101,7 +103,7 @@ class SessionBridge {
     this.teardown = () => this.release();
     this.ctx.onClose(() => this.release());
     this.open().catch((error) =>
-      this.fail(`cannot start the ${options.provider.name} session: ${errorMessage(error)}`),
+      this.fail(`cannot start the ${options.provider.name} session: ${errorMessage(error)}`, codeOf(error)),
     );
   }
 
@@ -109,14 +111,13 @@ class SessionBridge {
     const { provider } = this.options;
     const ctx = this.ctx;
     const context = { ...this.options.context, tools: this.tools() };
-    this.sessionSpan = ctx.tracer.startSpan('provider.session', {
-      attributes: { 'provider.name': provider.name, 'beluga.node': ctx.id },
-    });
+    const traceContext = this.trace.openSession();
     const session = await provider.startSession(context, {
       signal: ctx.signal,
       logger: ctx.logger,
       tracer: ctx.tracer,
       meter: ctx.meter,
+      traceContext,
     });
     if (this.finished) {
       await session.close();
@@ -204,8 +205,9 @@ class SessionBridge {
           ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
         });
         return;
-      case 'tool-call':
+      case 'tool-call': {
         this.pendingCalls.add(event.id);
+        const spanContext = this.trace.spanContextFor(event.responseId);
         this.emitFrame('toolCalls', {
           kind: 'tool-call',
           timestamp: this.time(),
@@ -213,7 +215,12 @@ class SessionBridge {
           name: event.name,
           arguments: event.arguments,
           ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
+          ...(spanContext ? { spanContext } : {}),
         });
+        return;
+      }
+      case 'tool-calls-cancelled':
+        this.ctx.control.send({ type: 'cancel-tool-calls', ids: event.ids, reason: 'cancelled by the provider' });
         return;
       case 'speech-start':
         this.userSpeechStarted();
@@ -230,13 +237,16 @@ class SessionBridge {
         this.onResponseDone(event, now);
         return;
       case 'error':
+        if (event.error.fatal) {
+          this.fail(event.error.message, event.error.code);
+          return;
+        }
         this.ctx.emit({
           type: 'error',
           code: event.error.code,
           message: `${this.label}: ${event.error.message}`,
-          fatal: event.error.fatal,
+          fatal: false,
         });
-        if (event.error.fatal) this.fail(event.error.message, false);
         return;
       case 'reconnected':
         this.ctx.emit({
@@ -244,6 +254,9 @@ class SessionBridge {
           code: 'reconnected',
           message: `${this.label}: reconnected after ${event.gapMs} ms (attempt ${event.attempt})`,
         });
+        return;
+      case 'warning':
+        this.ctx.emit({ type: 'warning', code: event.code, message: `${this.label}: ${event.message}` });
         return;
       case 'session-started':
       case 'interrupted':
@@ -275,12 +288,7 @@ class SessionBridge {
     this.turns.responseStarted(responseId);
     this.guard.responseActivity(responseId);
     this.awaitingResponse = false;
-    this.responseSpans.set(
-      responseId,
-      this.ctx.tracer.startSpan('provider.response', {
-        attributes: { 'provider.name': this.options.provider.name, 'provider.response_id': responseId },
-      }),
-    );
+    this.trace.responseStarted(responseId, this.turns.contextOf(responseId));
     this.ctx.emit({ type: 'mark', name: 'response-start', data: { responseId } });
     this.emitFrame('events', { kind: 'response-start', timestamp: this.time(), responseId });
   }
@@ -290,10 +298,7 @@ class SessionBridge {
     record.active = false;
     this.turns.responseDone(event.responseId, event.status);
     this.guard.responseDone(event.responseId);
-    const span = this.responseSpans.get(event.responseId);
-    span?.setAttribute('provider.status', event.status);
-    span?.end();
-    this.responseSpans.delete(event.responseId);
+    this.trace.responseDone(event.responseId, event.status);
     this.ctx.emit({
       type: 'mark',
       name: 'response-done',
@@ -469,15 +474,15 @@ class SessionBridge {
   private drain(reason: string): void {
     if (this.draining || this.finished) return;
     this.draining = true;
-    const limit = this.options.drainTimeoutMs;
-    this.drainTimer = timer(limit, this.ctx.scheduler).subscribe(() => {
+    this.drainDeadline = new DrainDeadline(this.ctx, this.options.drainTimeoutMs, (waitedMs) => {
       this.ctx.emit({
         type: 'warning',
         code: 'drain-timeout',
-        message: `${this.label}: still responding ${limit} ms after ${reason}; closing the session`,
+        message: `${this.label}: still responding ${Math.round(waitedMs)} ms after ${reason}; closing the session`,
       });
       void this.finish();
     });
+    this.drainDeadline.start();
     this.checkDrained();
   }
 
@@ -490,7 +495,7 @@ class SessionBridge {
   private async finish(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    this.drainTimer?.unsubscribe();
+    this.drainDeadline?.cancel();
     this.guard.close();
     try {
       await this.session?.close();
@@ -505,19 +510,22 @@ class SessionBridge {
     this.out.complete();
   }
 
-  /** Reports a failure on the bus (unless the session already did) and errors every output. */
-  private fail(message: string, report = true): void {
+  /**
+   * Reports a failure on the bus, once and with its code, and errors every output with an error
+   * marked as reported (the runtime then applies the node's policy without a second report).
+   */
+  private fail(message: string, code?: string): void {
     if (this.out.closed) return;
     this.guard.close();
     const text = `${this.label}: ${message}`;
-    if (report) this.ctx.emit({ type: 'error', message: text, fatal: true });
+    this.ctx.emit({ type: 'error', message: text, fatal: true, ...(code === undefined ? {} : { code }) });
     this.finished = true;
-    this.out.error(new Error(text));
+    this.out.error(new NodeReportedError(text, code));
   }
 
   private release(): void {
     this.finished = true;
-    this.drainTimer?.unsubscribe();
+    this.drainDeadline?.cancel();
     this.guard.close();
     this.subs.unsubscribe();
     this.endSpans();
@@ -534,10 +542,7 @@ class SessionBridge {
 
   private endSpans(): void {
     this.turns.close();
-    for (const span of this.responseSpans.values()) span.end();
-    this.responseSpans.clear();
-    this.sessionSpan?.end();
-    this.sessionSpan = undefined;
+    this.trace.end();
   }
 
   /** Runs a session call; its errors go to the bus once per distinct message (they repeat per frame). */
@@ -549,8 +554,8 @@ class SessionBridge {
       const message = `${this.label}: ${errorMessage(error)}`;
       if (this.reported.has(message)) return;
       this.reported.add(message);
-      const code = (error as { code?: unknown }).code;
-      this.ctx.emit({ type: 'error', message, fatal: false, ...(typeof code === 'string' ? { code } : {}) });
+      const code = codeOf(error);
+      this.ctx.emit({ type: 'error', message, fatal: false, ...(code === undefined ? {} : { code }) });
     }
   }
 
@@ -561,4 +566,9 @@ class SessionBridge {
   private time(): number {
     return this.ctx.now() - this.openedAt;
   }
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -16,11 +16,19 @@ export interface ProviderNodeDefinition<T extends string, S extends z.ZodObject>
   createProvider(config: z.output<S>, ctx: NodeContext): S2SProvider | Promise<S2SProvider>;
   /** System prompt, voice, temperature, tools and history the session starts from. */
   context?(config: z.output<S>): ConversationContext;
-  /** How long a stop or `end-session` waits for the current response before closing (default 5000 ms). */
+  /** How long `end-session` or inputs ending on their own wait for the current response (default 5000 ms); on `stop()` the pipeline's deadline governs. */
   readonly drainTimeoutMs?: number | ((config: z.output<S>) => number);
 }
 
 const DRAIN_TIMEOUT_MS = 5000;
+
+/** Where a provider node spec keeps its definition (a global symbol: it survives duplicate copies of core). */
+const DEFINITION = Symbol.for('@beluga-voice/provider-definition');
+
+/** The definition behind a node type made by `defineProviderNode` (what `provider.failover` builds providers from). */
+export function providerDefinitionOf(spec: object): ProviderNodeDefinition<string, z.ZodObject> | undefined {
+  return (spec as { [DEFINITION]?: ProviderNodeDefinition<string, z.ZodObject> })[DEFINITION];
+}
 
 /**
  * Declares a node type that puts a speech-to-speech provider into a graph. One session per run:
@@ -39,7 +47,7 @@ export function defineProviderNode<const T extends string, S extends z.ZodObject
       .default(conversationSchema.parse({}))
       .describe('Conversation behaviour: false interruptions, idle timeout, stalled responses'),
   }) as unknown as z.ZodType<C, CIn>;
-  return defineNode({
+  const spec = defineNode({
     type: definition.type,
     summary: definition.summary,
     config,
@@ -76,4 +84,6 @@ export function defineProviderNode<const T extends string, S extends z.ZodObject
         bridgeProvider(inputs, { provider, context, ctx, drainTimeoutMs, conversation: config.conversation });
     },
   });
+  (spec as unknown as Record<symbol, unknown>)[DEFINITION] = definition;
+  return spec;
 }

@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import type { Context, Meter, Tracer } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 import type { AudioFormat } from '../audio-format.js';
 import type { Logger } from '../bus.js';
@@ -82,6 +82,8 @@ export type S2SEvent =
       readonly arguments: string;
       readonly responseId?: string;
     }
+  /** The provider withdrew tool calls it asked for; their results are no longer wanted. */
+  | { readonly type: 'tool-calls-cancelled'; readonly ids: readonly string[] }
   | { readonly type: 'speech-start'; readonly timestamp: number }
   | { readonly type: 'speech-stop'; readonly timestamp: number }
   | { readonly type: 'response-start'; readonly responseId: string }
@@ -93,6 +95,8 @@ export type S2SEvent =
     }
   | { readonly type: 'interrupted'; readonly responseId: string; readonly playedMs: number }
   | { readonly type: 'reconnected'; readonly gapMs: number; readonly attempt: number }
+  /** Something the user should know that does not stop the session (an ordering error, audio lost). */
+  | { readonly type: 'warning'; readonly code: string; readonly message: string }
   | { readonly type: 'error'; readonly error: S2SError }
   | { readonly type: 'closed'; readonly reason?: string };
 
@@ -134,10 +138,17 @@ export interface StartSessionOptions {
   readonly logger?: Logger;
   readonly tracer?: Tracer;
   readonly meter?: Meter;
+  /** Parent of the provider's own spans: the provider node passes its `provider.session` span. */
+  readonly traceContext?: Context;
 }
 
 export interface S2SProvider {
   readonly name: string;
   readonly capabilities: S2SCapabilities;
   startSession(context: ConversationContext, options?: StartSessionOptions): Promise<S2SSession>;
+  /**
+   * Whether an error of this provider's sessions should make `provider.failover` move to the next
+   * provider. Without it: fatal errors, auth, rate limits and server errors do.
+   */
+  shouldFailover?(error: S2SError): boolean;
 }

@@ -1,4 +1,4 @@
-import type { Histogram, Span } from '@opentelemetry/api';
+import { type Context, type Histogram, type Span, trace } from '@opentelemetry/api';
 import type { NodeContext } from '../node.js';
 import { loopLagMs } from '../runtime/clock.js';
 
@@ -46,7 +46,11 @@ export class TurnTracker {
   private pendingSpeechEnd: number | undefined;
   private readonly histograms: Record<keyof typeof METRICS, Histogram>;
 
-  constructor(private readonly ctx: NodeContext) {
+  constructor(
+    private readonly ctx: NodeContext,
+    /** Parent of each turn's span (the provider session's). */
+    private readonly parent: () => Context,
+  ) {
     const h = (name: string, description: string) =>
       ctx.meter.createHistogram(`beluga.${name}`, { unit: 'ms', description });
     this.histograms = {
@@ -69,9 +73,11 @@ export class TurnTracker {
     if (this.turns.has(responseId)) return;
     const userSpeechEndAt = this.pendingSpeechEnd;
     this.pendingSpeechEnd = undefined;
-    const span = this.ctx.tracer.startSpan('beluga.turn', {
-      attributes: { 'beluga.node': this.ctx.id, 'beluga.response_id': responseId },
-    });
+    const span = this.ctx.tracer.startSpan(
+      'beluga.turn',
+      { attributes: { 'beluga.node': this.ctx.id, 'beluga.response_id': responseId } },
+      this.parent(),
+    );
     this.turns.set(responseId, {
       responseId,
       span,
@@ -112,6 +118,12 @@ export class TurnTracker {
       turn.playoutFinal = true;
       if (turn.status !== undefined) this.finish(turn);
     }
+  }
+
+  /** The context of the turn a response belongs to, to parent the response's spans on. */
+  contextOf(responseId: string): Context | undefined {
+    const turn = this.turns.get(responseId);
+    return turn ? trace.setSpan(this.parent(), turn.span) : undefined;
   }
 
   bargedIn(responseId: string, at: number): void {

@@ -16,3 +16,23 @@ export class PipelineAbortedError extends PipelineError {
     super(`pipeline aborted: ${reason}`);
   }
 }
+
+/**
+ * A failure a node reported on the bus itself (an `error` event marked fatal), with its code: the
+ * runtime reports it once, under the node's error policy, and not again when its outputs error.
+ */
+export class NodeReportedError extends Error {
+  override readonly name = 'NodeReportedError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `{ code }` of an error that carries a string code (S2S errors, reported node errors), else nothing. */
+export function errorCode(error: unknown): { code?: string } {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? { code } : {};
+}

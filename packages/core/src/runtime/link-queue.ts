@@ -13,13 +13,16 @@ export class LinkQueue {
   readonly id: string;
   readonly limits: QueueLimits;
   readonly feedback: boolean;
+  /** The producer stops while this queue is full (`block`); otherwise `block` holds its bound by dropping. */
+  readonly producerPauses: boolean;
   private readonly accepts: ReadonlySet<string>;
   private items: Frame[] = [];
   private head = 0;
   private ms = 0;
   private producerDone = false;
-  /** Counters the runtime reports as metrics. */
+  /** Counters the runtime reports as metrics: frames (and ms of audio) lost to the policy, and flushed by interrupts. */
   drops = 0;
+  droppedMs = 0;
   flushed = 0;
   /** Deepest the queue has been since it was created, and since the last metrics report. */
   maxDepth = 0;
@@ -35,6 +38,7 @@ export class LinkQueue {
     this.id = link.id;
     this.limits = link.queue;
     this.feedback = link.feedback;
+    this.producerPauses = link.producerPauses ?? false;
     this.accepts = new Set(link.kinds);
   }
 
@@ -59,8 +63,21 @@ export class LinkQueue {
   }
 
   isFull(): boolean {
+    return this.holds(1);
+  }
+
+  /**
+   * True when a `block` queue must drop to stay bounded: at its limit when the producer cannot
+   * pause, at twice its limit when it can (room for the frames a pass-through node emits from
+   * the input it was already handling when demand stopped).
+   */
+  overrun(): boolean {
+    return this.holds(this.producerPauses ? 2 : 1);
+  }
+
+  private holds(times: number): boolean {
     const { maxFrames, maxMs } = this.limits;
-    return this.size >= maxFrames || (maxMs !== undefined && this.ms >= maxMs);
+    return this.size >= maxFrames * times || (maxMs !== undefined && this.ms >= maxMs * times);
   }
 
   /** Adds a frame, applying the overflow policy when full. */
@@ -68,12 +85,12 @@ export class LinkQueue {
     if (this.isFull()) {
       switch (this.limits.overflow) {
         case 'drop-newest':
-          this.drops++;
+          this.countDrop(frame);
           this.onOverflow(this, frame);
           return;
         case 'drop-oldest': {
           const dropped = this.dropOldest();
-          this.drops++;
+          this.countDrop(dropped);
           this.onOverflow(this, dropped);
           break;
         }
@@ -81,7 +98,12 @@ export class LinkQueue {
           this.onOverflow(this, undefined);
           return;
         case 'block':
-          // Lossless: a producer that ignores demand still gets its frame kept.
+          // Lossless while the producer pauses; a bound that holds, loudly, when it does not.
+          if (this.overrun()) {
+            const dropped = this.dropOldest();
+            this.countDrop(dropped);
+            this.onOverflow(this, dropped);
+          }
           break;
       }
     }
@@ -129,6 +151,11 @@ export class LinkQueue {
     this.onItem();
   }
 
+  private countDrop(frame: Frame | undefined): void {
+    this.drops++;
+    if (frame?.kind === 'audio') this.droppedMs += audioDurationMs(frame);
+  }
+
   private dropOldest(): Frame | undefined {
     for (let i = this.head; i < this.items.length; i++) {
       if (this.items[i].kind === 'audio') {
@@ -141,7 +168,8 @@ export class LinkQueue {
   }
 
   private updateFull(): void {
-    if (this.limits.overflow !== 'block') return;
+    // Holding back a producer that cannot pause would only move the loss to the link before it.
+    if (this.limits.overflow !== 'block' || !this.producerPauses) return;
     const full = this.isFull();
     if (full !== this.wasFull) {
       this.wasFull = full;

@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import { type Context, context, type Meter, type Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { BusEmission, BusEvent, Logger, LogLevel } from '../bus.js';
 import type { ControlEvent, ControlPlane } from '../control.js';
@@ -21,12 +21,19 @@ export interface NodeContextDeps {
   readonly services?: Readonly<Record<string, unknown>>;
   readonly linkedOffers: (key: string) => unknown[];
   readonly fail: (error: unknown) => void;
+  /** The pipeline's stop deadline, once a stop is under way (default: never stopping). */
+  readonly stopDeadline?: () => number | undefined;
+  /** The node span's context (default: the active context). */
+  readonly traceContext?: Context;
 }
 
 export interface NodeContextHandle {
   readonly ctx: NodeContext;
   readonly offers: ReadonlyMap<string, unknown>;
-  /** Aborts the signal and runs the close hooks in reverse order; collects their errors. */
+  /**
+   * Aborts the signal and runs the close hooks in reverse order; collects their errors. Calling it
+   * again runs the hooks registered since (an async `create` that finished after the node closed).
+   */
   close(): Promise<Error[]>;
 }
 
@@ -55,6 +62,8 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     scheduler: deps.scheduler,
     now,
     signal: abort.signal,
+    stopDeadline: () => deps.stopDeadline?.(),
+    traceContext: deps.traceContext ?? context.active(),
     control,
     demand: deps.demand,
     formats: deps.formats,
@@ -69,21 +78,24 @@ export function createNodeContext(deps: NodeContextDeps): NodeContextHandle {
     },
     linkedOffers: <T>(key: string) => deps.linkedOffers(key) as T[],
   };
-  let closing: Promise<Error[]> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      abort.abort(new Error(`node ${deps.id} closed`));
-      const errors: Error[] = [];
-      for (const fn of closers.reverse()) {
-        try {
-          await fn();
-        } catch (error) {
-          errors.push(new Error(`closing ${deps.id}: ${errorMessage(error)}`));
-        }
+  const drain = async () => {
+    const errors: Error[] = [];
+    // Hooks registered while closing run too, newest first.
+    for (let fn = closers.pop(); fn; fn = closers.pop()) {
+      try {
+        await fn();
+      } catch (error) {
+        errors.push(new Error(`closing ${deps.id}: ${errorMessage(error)}`));
       }
-      return errors;
-    })();
-    return closing;
+    }
+    return errors;
+  };
+  let draining: Promise<unknown> = Promise.resolve();
+  const close = () => {
+    abort.abort(new Error(`node ${deps.id} closed`));
+    const pass = draining.then(drain);
+    draining = pass;
+    return pass;
   };
   return { ctx, offers, close };
 }

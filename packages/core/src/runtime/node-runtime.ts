@@ -20,12 +20,16 @@ export class NodeRuntime {
   readonly blocked = new Set<LinkQueue>();
   handle?: NodeContextHandle;
   run?: NodeRun<any, any>;
+  /** The node's `create` while it runs (it may register close hooks until it settles). */
+  creating?: Promise<unknown>;
   span?: Span;
   subscriptions: Subscription[] = [];
   openOutputs = 0;
   restarts = 0;
   /** Set while a restart is pending: the node is neither done nor running. */
   restarting = false;
+  /** Set once the running instance's failure has been handled; cleared when it is connected again. */
+  failed = false;
 
   constructor(readonly node: ResolvedNode) {}
 

@@ -1,13 +1,4 @@
-import {
-  context,
-  type Meter,
-  metrics,
-  type ObservableGauge,
-  type ObservableResult,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { context, type Meter, metrics, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { BusEvent, PipelineState } from '../bus.js';
 import type { ControlEvent } from '../control.js';
@@ -17,11 +8,13 @@ import type { NodeInputs } from '../node.js';
 import { redactingTracer } from '../redacting-tracer.js';
 import { errorMessage, redactDeep } from '../secrets.js';
 import { highResolutionScheduler } from './clock.js';
-import { PipelineAbortedError, PipelineError } from './errors.js';
+import { errorCode, NodeReportedError, PipelineAbortedError, PipelineError } from './errors.js';
 import { InputPort } from './input-port.js';
 import { LinkQueue } from './link-queue.js';
 import { createNodeContext } from './node-context.js';
 import { NodeRuntime } from './node-runtime.js';
+import { QueueReport } from './queue-report.js';
+import { limitText } from './queue-settings.js';
 
 export interface StartOptions {
   /** Drives every timer in the runtime and the nodes (inject a TestScheduler in marble tests). */
@@ -49,6 +42,8 @@ export interface QueueStats {
   readonly maxDepth: number;
   readonly bufferedMs: number;
   readonly drops: number;
+  /** Milliseconds of audio in the dropped frames. */
+  readonly droppedMs: number;
   readonly flushed: number;
 }
 
@@ -83,13 +78,11 @@ export class Pipeline implements RunningPipeline {
   private readonly queues: Array<{ queue: LinkQueue; from: string; to: string }> = [];
   private readonly downstreamCache = new Map<string, LinkQueue[]>();
   private readonly timers: Subscription[] = [];
+  private readonly queueReport: QueueReport;
   private readonly pipelineSpan;
-  private depthGauge?: ObservableGauge;
-  private readonly gaugeCallback = (result: ObservableResult) => {
-    for (const { queue } of this.queues) result.observe(queue.size, { link: queue.id });
-  };
-  private readonly dropCounter;
   private stopRequested?: StopOptions;
+  /** Scheduler time at which a stop under way closes every node. */
+  private stopDeadlineAt: number | undefined;
   private finishing?: Promise<void>;
   private resolveDone!: () => void;
   private rejectDone!: (error: Error) => void;
@@ -97,7 +90,6 @@ export class Pipeline implements RunningPipeline {
   readonly started: Promise<void>;
   private resolveStarted!: () => void;
   private rejectStarted!: (error: Error) => void;
-  private lastReported = new Map<LinkQueue, { drops: number; flushed: number }>();
 
   constructor(
     private readonly graph: ResolvedGraph,
@@ -107,9 +99,6 @@ export class Pipeline implements RunningPipeline {
     this.scheduler = options.scheduler ?? highResolutionScheduler;
     this.tracer = redactingTracer(options.tracer ?? trace.getTracer('@beluga-voice/core'));
     this.meter = options.meter ?? metrics.getMeter('@beluga-voice/core');
-    this.dropCounter = this.meter.createCounter('beluga.queue.drops', {
-      description: 'Frames dropped by a link queue policy',
-    });
     this.pipelineSpan = this.tracer.startSpan('beluga.pipeline', {
       attributes: { 'beluga.pipeline.name': this.name, 'beluga.pipeline.nodes': graph.nodes.size },
     });
@@ -125,6 +114,12 @@ export class Pipeline implements RunningPipeline {
     this.done.catch(() => {});
     this.started.catch(() => {});
     this.build();
+    this.queueReport = new QueueReport(
+      this.meter,
+      this.queues.map((q) => q.queue),
+      (e) => this.publish(e),
+      () => this.now(),
+    );
     queueMicrotask(() => void this.run());
   }
 
@@ -139,6 +134,7 @@ export class Pipeline implements RunningPipeline {
       maxDepth: queue.maxDepth,
       bufferedMs: queue.bufferedMs,
       drops: queue.drops,
+      droppedMs: queue.droppedMs,
       flushed: queue.flushed,
     }));
   }
@@ -159,6 +155,7 @@ export class Pipeline implements RunningPipeline {
     if (this.currentState === 'draining') return this.done.catch(() => {});
     this.setState('draining');
     const timeoutMs = options.timeoutMs ?? 5000;
+    this.stopDeadlineAt = this.now() + timeoutMs;
     this.timers.push(
       this.scheduleOnce(timeoutMs, () => {
         const pending = [...this.nodes.values()].filter((n) => !n.finished).map((n) => n.id);
@@ -241,7 +238,7 @@ export class Pipeline implements RunningPipeline {
       target.attach(queue);
       producer.outgoing.get(link.from.port)?.push({ queue, target });
       this.queues.push({ queue, from: link.from.node, to: link.to.node });
-      queue.onOverflow = (q) => this.onOverflow(q);
+      queue.onOverflow = (q, dropped) => this.onOverflow(q, dropped);
       queue.onFullChange = (full) => {
         if (full) producer.blocked.add(queue);
         else producer.blocked.delete(queue);
@@ -251,25 +248,14 @@ export class Pipeline implements RunningPipeline {
     }
   }
 
-  private onOverflow(queue: LinkQueue): void {
-    const policy = queue.limits.overflow;
-    if (policy === 'error') {
-      const error = new PipelineError(
-        `queue ${queue.id} overflowed (max ${queue.limits.maxMs !== undefined ? `${queue.limits.maxMs} ms` : `${queue.limits.maxFrames} frames`}, overflow: error)`,
-      );
-      this.publish({ type: 'error', time: this.now(), code: 'queue-overflow', message: error.message, fatal: true });
-      void this.finish('failed', error);
+  private onOverflow(queue: LinkQueue, dropped: Frame | undefined): void {
+    if (queue.limits.overflow !== 'error') {
+      this.queueReport.dropped(queue, dropped);
       return;
     }
-    this.dropCounter.add(1, { link: queue.id, policy });
-    if (queue.drops === 1) {
-      this.publish({
-        type: 'warning',
-        time: this.now(),
-        code: 'queue-drop',
-        message: `queue ${queue.id} is full: dropping frames (${policy})`,
-      });
-    }
+    const error = new PipelineError(`queue ${queue.id} overflowed (max ${limitText(queue.limits)}, overflow: error)`);
+    this.publish({ type: 'error', time: this.now(), code: 'queue-overflow', message: error.message, fatal: true });
+    void this.finish('failed', error);
   }
 
   private async run(): Promise<void> {
@@ -277,10 +263,10 @@ export class Pipeline implements RunningPipeline {
     for (const c of this.graph.inserted) {
       this.publish({ type: 'converter-inserted', time: this.now(), ...c });
     }
-    this.depthGauge = this.meter.createObservableGauge('beluga.queue.depth', {
-      description: 'Frames waiting on a link',
-    });
-    this.depthGauge.addCallback(this.gaugeCallback);
+    for (const w of this.graph.warnings) {
+      this.publish({ type: 'warning', time: this.now(), code: w.code, message: `${w.message} (${w.fix})` });
+    }
+    this.queueReport.start();
     try {
       await Promise.all([...this.nodes.values()].map((rt) => this.createNode(rt)));
     } catch (error) {
@@ -320,7 +306,7 @@ export class Pipeline implements RunningPipeline {
       scheduler: this.scheduler,
       tracer: this.tracer,
       meter: this.meter,
-      publish: (e) => this.publish(e),
+      publish: (e) => this.publishFromNode(rt, e),
       control$: this.control$.asObservable(),
       sendControl: (e) => this.sendControl(e),
       demand: rt.demand,
@@ -329,15 +315,31 @@ export class Pipeline implements RunningPipeline {
       services: this.options.services ?? {},
       linkedOffers: (key) => this.linkedOffers(rt.id, key),
       fail: (error) => this.onNodeError(rt, error),
+      stopDeadline: () => this.stopDeadlineAt,
+      traceContext: trace.setSpan(parent, rt.span),
     });
     try {
-      rt.run = await rt.node.spec.create(rt.node.config, rt.handle.ctx);
+      const creating = Promise.resolve(rt.node.spec.create(rt.node.config, rt.handle.ctx));
+      rt.creating = creating;
+      rt.run = await creating;
     } catch (error) {
       const message = `node "${rt.id}" (${rt.type}) could not start: ${errorMessage(error)}`;
       this.publish({ type: 'error', time: this.now(), node: rt.id, message, fatal: true });
       throw new PipelineError(message, rt.id, { cause: error });
     }
     this.publish({ type: 'node-state', time: this.now(), node: rt.id, state: 'created' });
+  }
+
+  /**
+   * A node that reports its own fatal error is failing: the runtime reports the failure, once and
+   * under the node's error policy, instead of the node's event and then its erroring outputs.
+   */
+  private publishFromNode(rt: NodeRuntime, event: BusEvent): void {
+    if (event.type === 'error' && event.fatal && !this.finishing) {
+      this.onNodeError(rt, new NodeReportedError(event.message, event.code));
+      return;
+    }
+    this.publish(event);
   }
 
   private linkedOffers(id: string, key: string): unknown[] {
@@ -368,6 +370,7 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     const emitFrames = this.options.emitFrames ?? false;
+    rt.failed = false;
     rt.openOutputs = 0;
     const declared = Object.keys(rt.node.spec.outputs);
     for (const port of declared) if (outputs[port]) rt.openOutputs++;
@@ -422,18 +425,29 @@ export class Pipeline implements RunningPipeline {
     const policy = rt.node.onError.policy;
     const message = `node "${rt.id}" (${rt.type}) failed: ${errorMessage(error)}`;
     rt.span?.recordException({ name: 'NodeError', message });
-    if (this.finishing) return;
+    // One failure of one running instance is handled once (its report, then its erroring outputs).
+    if (this.finishing || rt.failed) return;
+    const code = errorCode(error);
     if (policy === 'ignore') {
-      this.publish({ type: 'error', time: this.now(), node: rt.id, message: `${message} (ignored)`, fatal: false });
+      if (port === undefined) rt.failed = true;
+      this.publish({
+        type: 'error',
+        time: this.now(),
+        node: rt.id,
+        ...code,
+        message: `${message} (ignored)`,
+        fatal: false,
+      });
       this.endOutputs(rt, port);
       return;
     }
+    rt.failed = true;
     const maxRestarts = rt.node.onError.maxRestarts ?? 3;
     if (policy === 'restart' && rt.restarts < maxRestarts) {
       const delay = (rt.node.onError.backoffMs ?? 100) * 2 ** rt.restarts;
       rt.restarts++;
       rt.restarting = true;
-      this.publish({ type: 'error', time: this.now(), node: rt.id, message, fatal: false });
+      this.publish({ type: 'error', time: this.now(), node: rt.id, ...code, message, fatal: false });
       this.publish({
         type: 'node-state',
         time: this.now(),
@@ -462,7 +476,7 @@ export class Pipeline implements RunningPipeline {
       return;
     }
     const exhausted = policy === 'restart' ? ` (gave up after ${maxRestarts} restarts)` : '';
-    this.publish({ type: 'error', time: this.now(), node: rt.id, message: message + exhausted, fatal: true });
+    this.publish({ type: 'error', time: this.now(), node: rt.id, ...code, message: message + exhausted, fatal: true });
     void this.finish('failed', new PipelineError(message + exhausted, rt.id, { cause: error }));
   }
 
@@ -519,48 +533,10 @@ export class Pipeline implements RunningPipeline {
     const every = this.options.metricsIntervalMs ?? 1000;
     if (every <= 0) return;
     const tick = () => {
-      this.reportQueueMetrics();
+      this.queueReport.report();
       this.timers.push(this.scheduleOnce(every, tick));
     };
     this.timers.push(this.scheduleOnce(every, tick));
-  }
-
-  private reportQueueMetrics(): void {
-    for (const { queue } of this.queues) {
-      const last = this.lastReported.get(queue) ?? { drops: 0, flushed: 0 };
-      if (queue.windowMaxDepth > 0) {
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.depth',
-          value: queue.windowMaxDepth,
-          unit: 'frames',
-          attributes: { link: queue.id },
-        });
-      }
-      if (queue.drops !== last.drops) {
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.drops',
-          value: queue.drops,
-          unit: 'frames',
-          attributes: { link: queue.id },
-        });
-      }
-      if (queue.flushed !== last.flushed) {
-        this.publish({
-          type: 'metric',
-          time: this.now(),
-          name: 'queue.flushed',
-          value: queue.flushed,
-          unit: 'frames',
-          attributes: { link: queue.id },
-        });
-      }
-      this.lastReported.set(queue, { drops: queue.drops, flushed: queue.flushed });
-      queue.windowMaxDepth = queue.size;
-    }
   }
 
   private checkDone(): void {
@@ -581,15 +557,20 @@ export class Pipeline implements RunningPipeline {
     for (const rt of this.nodes.values()) for (const port of rt.inputs.values()) port.close();
     const closing = order.map(async (id) => {
       const rt = this.nodes.get(id) as NodeRuntime;
-      const errors = (await rt.handle?.close()) ?? [];
-      this.reportCloseErrors(errors);
+      this.reportCloseErrors((await rt.handle?.close()) ?? []);
+      // A node still being created (aborted, or failed beside another node) may register what it
+      // opened after that first close: wait for it, then release that too.
+      if (rt.creating) {
+        await rt.creating.catch(() => {});
+        this.reportCloseErrors((await rt.handle?.close()) ?? []);
+      }
       rt.demand.complete();
       rt.span?.end();
       this.publish({ type: 'node-state', time: this.now(), node: rt.id, state: 'closed' });
     });
     await Promise.all(closing);
-    this.reportQueueMetrics();
-    this.depthGauge?.removeCallback(this.gaugeCallback);
+    this.queueReport.report();
+    this.queueReport.stop();
     this.control$.complete();
     if (error) {
       this.pipelineSpan.setStatus({ code: SpanStatusCode.ERROR, message: error.message });

@@ -6,9 +6,14 @@ export interface QueueLimits {
   /** Milliseconds of audio held at most, when the limit is given in ms. */
   readonly maxMs?: number;
   readonly overflow: OverflowPolicy;
+  /** True when the link's settings name the policy; otherwise the runtime may choose `block` (see planBackpressure). */
+  readonly declared?: boolean;
 }
 
-/** Audio links default to a latency bound; other frames (tool calls, transcripts) must not be lost. */
+/**
+ * Audio links default to a latency bound; other frames (tool calls, transcripts) must not be lost.
+ * Audio from a producer that can pause defaults to `block` instead (see planBackpressure).
+ */
 export const DEFAULT_AUDIO_QUEUE: QueueLimits = { maxFrames: 1000, maxMs: 2000, overflow: 'drop-oldest' };
 export const DEFAULT_EVENT_QUEUE: QueueLimits = { maxFrames: 1000, overflow: 'error' };
 
@@ -45,5 +50,11 @@ export function resolveQueueLimits(settings: QueueSettings | undefined, carriesA
     maxFrames: max.frames ?? (max.ms !== undefined ? DEFAULT_AUDIO_QUEUE.maxFrames : base.maxFrames),
     maxMs: max.frames !== undefined ? undefined : (max.ms ?? base.maxMs),
     overflow: settings.overflow ?? base.overflow,
+    ...(settings.overflow !== undefined ? { declared: true } : {}),
   };
+}
+
+/** `400 ms` or `40 frames`: the bound a queue holds. */
+export function limitText(limits: QueueLimits): string {
+  return limits.maxMs !== undefined ? `${limits.maxMs} ms` : `${limits.maxFrames} frames`;
 }

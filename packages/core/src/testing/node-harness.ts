@@ -29,6 +29,8 @@ export interface NodeHarnessOptions {
   readonly scheduler?: SchedulerLike;
   readonly baseDir?: string;
   readonly linkedOffers?: Readonly<Record<string, readonly unknown[]>>;
+  /** The pipeline's stop deadline as the node sees it (`ctx.stopDeadline()`); default: not stopping. */
+  readonly stopDeadline?: () => number | undefined;
   /** What the host lends the node (`ctx.services`), e.g. a fake connection for a transport node. */
   readonly services?: Readonly<Record<string, unknown>>;
 }
@@ -86,6 +88,7 @@ export async function runNode(spec: AnyNodeSpec, options: NodeHarnessOptions = {
     services: options.services ?? {},
     linkedOffers: (key) => [...(options.linkedOffers?.[key] ?? [])],
     fail: (error) => failures.push(error),
+    ...(options.stopDeadline ? { stopDeadline: options.stopDeadline } : {}),
   });
   const run = await spec.create(config, handle.ctx);
   const inputs: Record<string, InputStream> = {};

@@ -5,7 +5,7 @@ import type { Registry } from '../registry.js';
 import { registerSecret } from '../secrets.js';
 import type { FileIssue } from './file-issue.js';
 import type { DocumentInterpolation } from './interpolate.js';
-import { lookup, setAt } from './object-path.js';
+import { expandPath, lookup, setAt } from './object-path.js';
 import type { ParsedPipeline } from './parse-pipeline.js';
 import { nodeDeclSchema, normalizeOnError } from './pipeline-file.js';
 import { structureIssues } from './structure-issues.js';
@@ -45,9 +45,11 @@ export function readNodes(
     // the object's prototype, and the node's schema would never see (and report) it.
     const written = (raw as { config?: unknown }).config ?? undefined;
     const config = fitWholeVariables(written, registry.get(decl.data.type)?.config, path, parsed.variables);
-    for (const key of registry.get(decl.data.type)?.secrets ?? []) {
-      const value = (config as Record<string, unknown> | undefined)?.[key];
-      if (typeof value === 'string') registerSecret(value);
+    for (const pattern of registry.get(decl.data.type)?.secrets ?? []) {
+      for (const at of expandPath(config, pattern)) {
+        const value = lookup(config, at);
+        if (typeof value === 'string') registerSecret(value);
+      }
     }
     nodes.push({
       id,

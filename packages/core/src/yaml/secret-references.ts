@@ -13,8 +13,8 @@ export function secretVariableName(nodeId: string, key: string): string {
 }
 
 /**
- * `config` with every secret string replaced by a `${VAR}` reference, at any depth: the keys the
- * node type declares secret (known only with a registry), keys named like credentials, and any
+ * `config` with every secret string replaced by a `${VAR}` reference, at any depth: the paths the
+ * node type declares secret (`declared`, dot-joined; known only with a registry), keys named like credentials, and any
  * value holding a registered secret or a provider key's pattern. Without a registry the last two
  * still keep keys out of the text. Values the source wrote as templates (`templated`) are already
  * references and stay as written, unless they hold a secret themselves (a `${VAR:-sk-…}` default).
@@ -29,9 +29,7 @@ export function referenceSecrets(
     const key = path.length > 0 ? String(path[path.length - 1]) : undefined;
     if (typeof value === 'string') {
       const leaked = redact(value) !== value;
-      const secret = templated(path)
-        ? leaked
-        : (path.length === 1 && declared.has(key as string)) || SECRET_NAME.test(key ?? '') || leaked;
+      const secret = templated(path) ? leaked : declared.has(path.join('.')) || SECRET_NAME.test(key ?? '') || leaked;
       return secret ? `\${${secretVariableName(nodeId, path.join('_'))}}` : value;
     }
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { endpointToString } from '../graph/endpoint.js';
 import type { Endpoint, GraphSpec, LinkDecl, NodeDecl } from '../graph/model.js';
 import type { Registry } from '../registry.js';
+import { expandPath } from './object-path.js';
 import { referenceSecrets } from './secret-references.js';
 
 export interface ToYamlOptions {
@@ -42,7 +43,12 @@ function nodeToYaml(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { type: node.type };
   if (node.config !== undefined) {
-    const declared = new Set(registry?.get(node.type)?.secrets ?? []);
+    // Secret keys are declared as paths, patterns included (`providers.*.config.apiKey`).
+    const declared = new Set(
+      (registry?.get(node.type)?.secrets ?? []).flatMap((pattern) =>
+        expandPath(node.config, pattern).map((path) => path.join('.')),
+      ),
+    );
     const at = (path: readonly (string | number)[]) =>
       templates.get(JSON.stringify(['nodes', node.id, 'config', ...path]));
     const written = writeValue(node.config, [], at);

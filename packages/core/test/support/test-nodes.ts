@@ -1,5 +1,5 @@
 import { type AudioFrame, defineNode, type Frame } from '@beluga-voice/core';
-import { delay, first, map, Observable, type Subject, timer } from 'rxjs';
+import { concat, delay, first, map, NEVER, Observable, of, type Subject, take, timer } from 'rxjs';
 import { z } from 'zod';
 
 export const FORMAT_16K = { encoding: 'pcm16', sampleRate: 16000, channels: 1 } as const;
@@ -35,6 +35,7 @@ const probeOf = (name: string) => probes.get(name) as Probe;
 export const testSource = defineNode({
   type: 'test.source',
   summary: 'Pausable source of numbered 10 ms frames',
+  demand: 'pauses',
   config: z.object({ probe: z.string(), count: z.number().default(8), everyMs: z.number().default(1) }).strict(),
   inputs: {},
   outputs: { audio: { kinds: ['audio'], format: FORMAT_16K } },
@@ -75,6 +76,7 @@ export const testSource = defineNode({
 export const testPass = defineNode({
   type: 'test.pass',
   summary: 'Passes frames through',
+  demand: 'passes',
   config: z.object({}).strict(),
   inputs: { audio: { kinds: ['audio'], caps: { sampleRate: [16000] }, required: true } },
   outputs: { audio: { kinds: ['audio'], format: ({ inputs }) => inputs.audio } },
@@ -137,4 +139,42 @@ export const testFail = defineNode({
   },
 });
 
-export const testNodes = [testSource, testPass, testSink, testFail];
+const tickerConfig = z.object({ probe: z.string(), count: z.number(), everyMs: z.number() }).strict();
+
+/** Emits `count` numbered frames, one every `everyMs`, whatever the demand (like a provider or a live socket). */
+function ticker<const T extends string>(type: T, demand: 'pauses' | undefined) {
+  return defineNode({
+    type,
+    summary: 'Source of numbered 10 ms frames that ignores demand',
+    ...(demand ? { demand } : {}),
+    config: tickerConfig,
+    inputs: {},
+    outputs: { audio: { kinds: ['audio'], format: FORMAT_16K } },
+    create(cfg, ctx) {
+      return () => ({
+        audio: timer(cfg.everyMs, cfg.everyMs, ctx.scheduler).pipe(
+          take(cfg.count),
+          map((i) => frame(i + 1)),
+        ),
+      });
+    },
+  });
+}
+
+export const testTicker = ticker('test.ticker', undefined);
+/** Declares that it pauses, and does not: the runtime must still hold its queues bounded. */
+export const testDeafSource = ticker('test.deaf-source', 'pauses');
+
+export const testNodes = [testSource, testPass, testSink, testFail, testTicker, testDeafSource];
+
+/** Says one text frame (a user's message), then stays open until the pipeline stops. */
+export const testSay = defineNode({
+  type: 'test.say-and-wait',
+  summary: 'Emits one text frame and stays open until stopped',
+  config: z.object({ text: z.string().default('hi') }).strict(),
+  inputs: {},
+  outputs: { out: { kinds: ['text'] } },
+  create: (config) => () => ({
+    out: concat(of<Frame & { kind: 'text' }>({ kind: 'text', timestamp: 0, text: config.text }), NEVER),
+  }),
+});

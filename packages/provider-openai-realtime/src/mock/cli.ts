@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readReplyScriptFile, untilStopped } from '@beluga-voice/core';
 import type { MockScript } from './script.js';
 import { type MockServer, type MockServerOptions, startMockServer } from './server.js';
 
@@ -58,31 +57,16 @@ export async function runMockServerCli(
     apiKey: options.apiKey,
     protocol,
     tls: files ?? options.tls === true,
-    ...(options.scriptFile === undefined ? {} : { script: await readScriptFile(options.scriptFile) }),
+    ...(options.scriptFile === undefined
+      ? {}
+      : { script: await readReplyScriptFile<MockScript>(options.scriptFile, USAGE) }),
   };
   const server = await startMockServer(serverOptions);
   io.out(`listening ${server.url}`);
   if (options.apiKey === undefined) io.err('any API key is accepted (pass --api-key to enforce one)');
   io.onListening?.(server);
-  await stopped(io.signal);
+  await untilStopped(io.signal);
   await server.close();
-}
-
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal) {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-      return;
-    }
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 const FLAGS = {
@@ -116,21 +100,4 @@ function parseCommandLine(args: readonly string[]): MockCliOptions {
     protocol: values.protocol as MockCliOptions['protocol'],
     scriptFile: values.script,
   };
-}
-
-/** Reads a reply script; WAV paths in it resolve against the script's folder. */
-async function readScriptFile(path: string): Promise<MockScript> {
-  let script: MockScript;
-  try {
-    script = JSON.parse(await readFile(path, 'utf8')) as MockScript;
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new Error(`--script ${path}: ${reason}\n${USAGE}`);
-  }
-  const replies = Array.isArray(script.replies)
-    ? script.replies.map((r) =>
-        r.audio && 'wav' in r.audio ? { ...r, audio: { wav: resolve(dirname(path), r.audio.wav) } } : r,
-      )
-    : undefined;
-  return { ...script, ...(replies ? { replies } : {}) };
 }

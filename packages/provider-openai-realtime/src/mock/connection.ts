@@ -1,3 +1,4 @@
+import { argumentsFromSchema } from '@beluga-voice/core';
 import type WebSocket from 'ws';
 import { decodeBase64Audio } from '../base64.js';
 import { bytesPerMs, decodeToPcm16, encodeFromPcm16, sampleRateOf } from './audio.js';
@@ -16,7 +17,6 @@ import {
   textOf,
   words,
 } from './items.js';
-import { argumentsFromSchema } from './schema-arguments.js';
 import { type MockReply, type MockScript, replyAudio, replyFor, userTranscriptFor } from './script.js';
 import {
   applyBetaUpdate,

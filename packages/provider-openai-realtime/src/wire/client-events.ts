@@ -1,5 +1,6 @@
 import type { HistoryItem, ToolSpec } from '@beluga-voice/core';
 import type { AudioFormatName, OpenAIRealtimeConfig, TurnDetection } from '../config.js';
+import type { ReplayItem } from '../conversation-log.js';
 
 /** Client events as sent on the wire (`event_id` is added by the sender). */
 export type ClientEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
@@ -109,4 +110,11 @@ export function historyItem(protocol: Protocol, item: HistoryItem): Record<strin
     case 'tool-result':
       return { type: 'function_call_output', call_id: item.id, output: item.output };
   }
+}
+
+/** A replayed entry: a history item, or a user turn re-created from its audio (§3.4 allows `input_audio`). */
+export function replayItem(protocol: Protocol, item: ReplayItem): Record<string, unknown> {
+  if (item.type !== 'user-audio') return historyItem(protocol, item);
+  const audio = Buffer.from(item.audio.buffer, item.audio.byteOffset, item.audio.byteLength).toString('base64');
+  return { type: 'message', role: 'user', content: [{ type: 'input_audio', audio }] };
 }

@@ -224,3 +224,10 @@ export function parseServerEvent(text: string): ParsedServerEvent {
   }
   return { kind: 'event', event: result.data };
 }
+
+/** The response an event belongs to, if any (`response_id`, or the `response` it carries). */
+export function responseIdOf(event: ServerEvent): string | undefined {
+  if ('response_id' in event && typeof event.response_id === 'string') return event.response_id;
+  if (event.type === 'response.created' || event.type === 'response.done') return event.response.id;
+  return undefined;
+}

@@ -12,6 +12,8 @@ export interface TwilioCallerOptions {
   readonly playoutDelayMs?: number;
   /** Stop sending (and reading) early, e.g. to hang up mid-call. */
   readonly signal?: AbortSignal;
+  /** Keys pressed during the call: `dtmf` events sent at these times (ms since the start). */
+  readonly dtmf?: ReadonlyArray<{ readonly atMs: number; readonly digit: string }>;
 }
 
 /** What the simulated call saw, times in ms since the stream started. */
@@ -91,7 +93,12 @@ export function simulateTwilioCall(options: TwilioCallerOptions): Promise<Twilio
     echoMarks();
     if (queuedBytes === 0) playing = false;
   };
+  const keys = [...(options.dtmf ?? [])].sort((a, b) => a.atMs - b.atMs);
   const tick = () => {
+    while (keys.length > 0 && (keys[0]?.atMs as number) <= elapsed()) {
+      const key = keys.shift() as { digit: string };
+      send({ event: 'dtmf', streamSid, dtmf: { track: 'inbound_track', digit: key.digit } });
+    }
     const due = Math.floor(elapsed() / FRAME_MS) + 1;
     while (sentFrames < Math.min(due, totalFrames)) {
       const chunk = new Uint8Array(FRAME_BYTES).fill(SILENCE);

@@ -1,0 +1,3 @@
+import { geminiLiveNode } from './gemini-live-node.js';
+
+export const nodes = [geminiLiveNode];
