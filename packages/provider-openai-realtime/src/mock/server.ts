@@ -25,6 +25,8 @@ export interface MockServerOptions {
   readonly sessionMaxMs?: number;
   /** How many received client events `received` keeps (default 10,000; the oldest half goes past it). */
   readonly keptEvents?: number;
+  /** Keep appends' base64 audio in `received` (default true; `beluga mock-openai` keeps only sizes). */
+  readonly keepAudio?: boolean;
 }
 
 export interface MockServer {
@@ -35,7 +37,7 @@ export interface MockServer {
   readonly port: number;
   /** PEM certificate when serving TLS: pass it as `ca` to trust the server. */
   readonly certificate?: string;
-  /** The client events received, in order, on every connection: the latest `keptEvents`, appends without their audio. */
+  /** The client events received, in order, on every connection: the latest `keptEvents` (appends carry `audioBytes`). */
   readonly received: readonly ReceivedEvent[];
   /** Connections accepted so far (including closed ones). */
   readonly connectionCount: number;
@@ -68,7 +70,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   });
-  const log = new ReceivedLog(options.keptEvents ?? DEFAULT_KEPT_EVENTS);
+  const log = new ReceivedLog(options.keptEvents ?? DEFAULT_KEPT_EVENTS, options.keepAudio ?? true);
   const received = log.events;
   const faults = new FaultQueue();
   const connections = new Set<MockConnection>();
