@@ -46,21 +46,24 @@ async function calls(cluster: Cluster, count: number, gapMs: number, tailMs?: nu
 const answered = (r: PromiseSettledResult<TwilioCallReport>) =>
   r.status === 'fulfilled' && r.value.closeCode === 1000 && r.value.mediaReceived >= 1.5 * 8000;
 
+/** Runs `body` against 3 workers behind HAProxy; then SIGTERM must stop it all, exit 0, no process left. */
+async function withCluster(maxSessions: number, body: (cluster: Cluster) => Promise<void>) {
+  const args = ['--workers', '3', '--max-sessions', String(maxSessions), '--check-inter', String(CHECK_MS), PIPELINE];
+  const cluster = await startCluster(args);
+  try {
+    await body(cluster);
+  } finally {
+    expect(await stopCluster(cluster)).toBe(0);
+  }
+  for (const pid of [...cluster.workers.map((w) => w.pid), cluster.haproxyPid]) expect(alive(pid)).toBe(false);
+}
+
 const started = (cluster: Cluster) =>
   Promise.all(cluster.workers.map((w) => workerMetric(w, 'beluga_sessions_started_total')));
 
 describe.runIf(hasHaproxy)('HAProxy in front of beluga serve workers (deploy/local/cluster.sh)', () => {
   it('spreads 150 paced calls over 3 workers within ±20 % and every call is answered', async () => {
-    const cluster = await startCluster([
-      '--workers',
-      '3',
-      '--max-sessions',
-      '60',
-      '--check-inter',
-      String(CHECK_MS),
-      PIPELINE,
-    ]);
-    try {
+    await withCluster(60, async (cluster) => {
       expect(cluster.workers).toHaveLength(3);
       const results = await calls(cluster, 150, 15);
       const failed = results.filter((r) => !answered(r));
@@ -77,23 +80,11 @@ describe.runIf(hasHaproxy)('HAProxy in front of beluga serve workers (deploy/loc
         expect(n).toBeGreaterThanOrEqual(40);
         expect(n).toBeLessThanOrEqual(60);
       }
-    } finally {
-      expect(await stopCluster(cluster)).toBe(0);
-    }
-    for (const pid of [...cluster.workers.map((w) => w.pid), cluster.haproxyPid]) expect(alive(pid)).toBe(false);
+    });
   }, 120_000);
 
   it('rolling restart: a SIGTERMed worker gets no new calls, finishes its own, and no call anywhere fails', async () => {
-    const cluster = await startCluster([
-      '--workers',
-      '3',
-      '--max-sessions',
-      '60',
-      '--check-inter',
-      String(CHECK_MS),
-      PIPELINE,
-    ]);
-    try {
+    await withCluster(60, async (cluster) => {
       const first = calls(cluster, 30, 20);
       await sleep(1500);
       const [leaving] = cluster.workers as [Cluster['workers'][number]];
@@ -113,22 +104,11 @@ describe.runIf(hasHaproxy)('HAProxy in front of beluga serve workers (deploy/loc
       );
       expect(startedBefore + others.reduce((a, b) => a + b, 0)).toBe(60);
       expect(cluster.output()).toMatch(new RegExp(`worker 1 \\(pid ${leaving.pid}\\) exited`));
-    } finally {
-      expect(await stopCluster(cluster)).toBe(0);
-    }
+    });
   }, 120_000);
 
   it('crash: kill -9 of one worker closes only its calls at once, and new calls go to the others', async () => {
-    const cluster = await startCluster([
-      '--workers',
-      '3',
-      '--max-sessions',
-      '60',
-      '--check-inter',
-      String(CHECK_MS),
-      PIPELINE,
-    ]);
-    try {
+    await withCluster(60, async (cluster) => {
       const first = calls(cluster, 30, 20, 12_000);
       await sleep(1500);
       const victim = cluster.workers[1] as Cluster['workers'][number];
@@ -148,22 +128,11 @@ describe.runIf(hasHaproxy)('HAProxy in front of beluga serve workers (deploy/loc
         expect(report.closedAt).toBeLessThan(3600 + 12_000);
       }
       expect((await second).filter((r) => !answered(r))).toEqual([]);
-    } finally {
-      expect(await stopCluster(cluster)).toBe(0);
-    }
+    });
   }, 120_000);
 
   it('overload: callers beyond the total capacity get a clean 503 and admitted calls stay whole', async () => {
-    const cluster = await startCluster([
-      '--workers',
-      '3',
-      '--max-sessions',
-      '4',
-      '--check-inter',
-      String(CHECK_MS),
-      PIPELINE,
-    ]);
-    try {
+    await withCluster(4, async (cluster) => {
       const results = await calls(cluster, 18, 40);
       const refused = results.filter((r) => r.status === 'rejected');
       expect(refused.length).toBeGreaterThanOrEqual(6);
@@ -171,9 +140,7 @@ describe.runIf(hasHaproxy)('HAProxy in front of beluga serve workers (deploy/loc
       const admitted = results.filter((r) => r.status === 'fulfilled');
       expect(admitted.length).toBeLessThanOrEqual(12);
       expect(admitted.filter((r) => !answered(r))).toEqual([]);
-    } finally {
-      expect(await stopCluster(cluster)).toBe(0);
-    }
+    });
   }, 120_000);
 
   it('says what is missing when HAProxy is not installed, and starts nothing', () => {

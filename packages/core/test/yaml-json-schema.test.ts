@@ -52,11 +52,11 @@ describe('pipeline JSON Schema', () => {
     ]);
     expect(errors(fixture('wrong-types.yaml'))).toEqual([
       '/nodes/mic/config/pace must be equal to one of the allowed values',
-      '/nodes/mic/config/pace must match pattern "^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
+      '/nodes/mic/config/pace must match pattern "^\\$\\{(call\\.)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
       '/nodes/mic/config/frames must be > 0',
       '/nodes/mic/config/frames must be string',
       '/nodes/vad/config/threshold must be number',
-      '/nodes/vad/config/threshold must match pattern "^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
+      '/nodes/vad/config/threshold must match pattern "^\\$\\{(call\\.)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
       '/nodes/out/config/path must be string',
     ]);
   });
@@ -73,7 +73,7 @@ describe('pipeline JSON Schema', () => {
       '/links/0 must be object',
       '/links/1 must be string',
       '/links/1/queue/overflow must be equal to one of the allowed values',
-      '/links/1/queue/overflow must match pattern "^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
+      '/links/1/queue/overflow must match pattern "^\\$\\{(call\\.)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$"',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { constants, createWriteStream, openSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AudioFrame, audioDurationMs } from '@beluga-voice/core';
 import { wavHeader } from '@beluga-voice/core/audio';
@@ -190,7 +190,9 @@ describe('audio.file-source behaviour', () => {
       // A FIFO that is never closed: ffmpeg cannot reach the end, so only the unsubscribe can stop it.
       const fifo = join(tmp.dir, 'endless.wav');
       execFileSync('mkfifo', [fifo]);
-      const writer = createWriteStream(fifo);
+      // Held open read-write by the test (Linux does not block that open): whoever opens the FIFO,
+      // and however often (the node checks the path before ffmpeg reads it), finds a writer there.
+      const writer = createWriteStream('', { fd: openSync(fifo, constants.O_RDWR) });
       writer.on('error', () => {});
       const format = { encoding: 'pcm16', sampleRate: 16000, channels: 1 } as const;
       // More than ffmpeg's 5 s stream analysis, so that it starts decoding; then the FIFO stays open.

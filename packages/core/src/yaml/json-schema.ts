@@ -4,17 +4,20 @@ import { ERROR_POLICIES, OVERFLOW_POLICIES } from './pipeline-file.js';
 
 type JsonSchema = Record<string, unknown>;
 
-/** A string that is exactly one `${VAR}` or `${VAR:-default}`: accepted wherever a scalar is. */
+/**
+ * A string that is exactly one `${VAR}` or `${VAR:-default}` (or a per-call `${call.NAME}` under
+ * `beluga serve`): accepted wherever a scalar is.
+ */
 const VARIABLE: JsonSchema = {
   type: 'string',
-  pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$',
+  pattern: '^\\$\\{(call\\.)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$',
   description: 'An environment variable, interpolated when the pipeline is loaded',
 };
 
 /** A string holding `${VAR}` references among other text: interpolated before any check applies. */
 const TEMPLATE: JsonSchema = {
   type: 'string',
-  pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}',
+  pattern: '\\$\\{(call\\.)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}',
   description: 'Text with environment variables, interpolated when the pipeline is loaded',
 };
 
