@@ -15,7 +15,7 @@ const results = [];
 let failed = 0;
 for (const file of files) {
   process.stderr.write(`bench ${file} ...\n`);
-  const run = spawnSync(process.execPath, ['--expose-gc', join(here, file)], { encoding: 'utf8', timeout: 180_000 });
+  const run = spawnSync(process.execPath, ['--expose-gc', join(here, file)], { encoding: 'utf8', timeout: 900_000 });
   if (run.status !== 0) {
     failed++;
     process.stderr.write(`bench ${file} failed (exit ${run.status}):\n${run.stderr}\n`);

@@ -1,4 +1,6 @@
-// Shared by the bench files: timing loops and the JSON result line that bench/run.mjs reads.
+// Shared by the bench files: timing loops, the JSON result line that bench/run.mjs reads, and the
+// idle probe process that load benches measure the shared machine's own lag with.
+import { spawn } from 'node:child_process';
 
 /** Sum of what the timed functions return, so that no call can be optimised away. */
 let sink = 0;
@@ -44,3 +46,28 @@ process.on('exit', () => {
     process.exitCode = 1;
   }
 });
+
+/** Event-loop lag sampling interval; the histogram counts the interval itself, subtracted below. */
+export const LAG_RESOLUTION_MS = 10;
+
+/**
+ * An idle process measuring its own loop lag: what the shared machine alone costs a process.
+ * `read()` returns the lag since the previous read (p50, p99 in ms) and starts a new window.
+ */
+export function startProbe() {
+  const code = `const { monitorEventLoopDelay } = require('node:perf_hooks');
+const h = monitorEventLoopDelay({ resolution: ${LAG_RESOLUTION_MS} }); h.enable();
+process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6 }) + '\\n'); h.reset(); });`;
+  const child = spawn(process.execPath, ['-e', code]);
+  return {
+    child,
+    read: () =>
+      new Promise((resolve) => {
+        child.stdout.once('data', (line) => {
+          const { p50, p99 } = JSON.parse(String(line));
+          resolve({ lagP50Ms: p50 - LAG_RESOLUTION_MS, lagP99Ms: p99 - LAG_RESOLUTION_MS });
+        });
+        child.stdin.write('\n');
+      }),
+  };
+}

@@ -34,17 +34,20 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
     // Opened once per subscription; whatever happens to the loop, teardown closes what this opened.
     const opening = open();
     const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
+    // The one sleep in progress, cut short on stop: no abort listener added and removed per frame.
+    let sleeping: { timer: { unsubscribe(): void }; wake: () => void } | undefined;
+    stop.signal.addEventListener('abort', () => {
+      sleeping?.timer.unsubscribe();
+      sleeping?.wake();
+      sleeping = undefined;
+    });
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
-        const onAbort = () => {
-          timer.unsubscribe();
-          resolve();
-        };
         const timer = scheduler.schedule(() => {
-          stop.signal.removeEventListener('abort', onAbort);
+          sleeping = undefined;
           resolve();
         }, ms);
-        stop.signal.addEventListener('abort', onAbort, { once: true });
+        sleeping = { timer, wake: resolve };
       });
 
     const run = async () => {

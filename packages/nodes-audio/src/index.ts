@@ -2,6 +2,7 @@ export { alawDecode } from './alaw-decode.js';
 export { alawEncode } from './alaw-encode.js';
 export type { AudioReader } from './audio-reader.js';
 export { type AudioWriter, RawFileWriter, StreamWriter, WavWriter } from './audio-writer.js';
+export { emitEach } from './emit-each.js';
 export { EnergyVad, type EnergyVadOptions } from './energy-vad.js';
 export { fileSink } from './file-sink.js';
 export { fileSource } from './file-source.js';

@@ -1,6 +1,7 @@
 import { type AudioFrame, defineNode } from '@beluga-voice/core';
-import { concat, concatMap, defer } from 'rxjs';
+import { concat, defer } from 'rxjs';
 import { z } from 'zod';
+import { emitEach } from './emit-each.js';
 import { EnergyVad } from './energy-vad.js';
 import { VAD_OUTPUT_PORTS, vadOutputs } from './vad-outputs.js';
 import { VadTracker } from './vad-tracker.js';
@@ -57,7 +58,7 @@ export const vadEnergy = defineNode({
       };
       return vadOutputs(
         concat(
-          audio.pipe(concatMap(step)),
+          audio.pipe(emitEach(step)),
           defer(() => tracker.end()),
         ),
       );

@@ -23,6 +23,7 @@ import {
 import type { Span } from '@opentelemetry/api';
 import { defer, type Observable, of, type SchedulerLike, Subject, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
+import { appendMinMs } from './audio-chunker.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
 import { closeSocket, dropSocket, listenTo } from './connection.js';
 import { ConversationLog } from './conversation-log.js';
@@ -34,6 +35,7 @@ import { ResponseAudio } from './response-audio.js';
 import { ResponseWatchdog } from './response-watchdog.js';
 import { endSpan, type RealtimeTelemetry } from './telemetry.js';
 import { UserInput } from './user-input.js';
+import { appendMessage } from './wire/append-message.js';
 import {
   buildSessionObject,
   type ClientEvent,
@@ -143,14 +145,19 @@ export class OpenAIRealtimeSession implements S2SSession {
       warn: (message) => deps.logger.warn(message),
     };
     this.format = wireAudioFormat(deps.config.audioFormat);
-    this.input = new UserInput(this.format, {
-      connected: () => this.state === 'open',
-      closed: () => this.state === 'closed',
-      send: (event) => this.send(event),
-      warn: (code, message) => this.emit({ type: 'warning', code, message }),
-      debug: (message) => deps.logger.debug(message),
-      committed: () => this.requestResponse(),
-    });
+    this.input = new UserInput(
+      this.format,
+      {
+        connected: () => this.state === 'open',
+        closed: () => this.state === 'closed',
+        send: (event) => this.send(event),
+        sendAppend: (audio) => this.sendBuilt('input_audio_buffer.append', (eventId) => appendMessage(eventId, audio)),
+        warn: (code, message) => this.emit({ type: 'warning', code, message }),
+        debug: (message) => deps.logger.debug(message),
+        committed: () => this.requestResponse(),
+      },
+      appendMinMs(deps.config.turnDetection),
+    );
     this.log = new ConversationLog(deps.context.history ?? [], {
       turns: REPLAYED_AUDIO_TURNS,
       bytes: msToBytes(this.format, REPLAYED_AUDIO_MS),
@@ -746,14 +753,20 @@ export class OpenAIRealtimeSession implements S2SSession {
 
   /** Sends a client event with a fresh `event_id` (echoed by errors about it); returns the id. */
   private send(event: ClientEvent): string {
+    const eventId = this.sendBuilt(event.type, (id) => JSON.stringify({ event_id: id, ...event }));
+    if (event.type === 'response.create') this.watchdog.progress();
+    return eventId;
+  }
+
+  /** Sends the text `build` makes around a fresh `event_id`, if the socket is open; returns the id. */
+  private sendBuilt(type: string, build: (eventId: string) => string): string {
     const eventId = `evt_${(++this.eventSeq).toString(36).padStart(6, '0')}`;
     const socket = this.socket;
     if (!socket || socket.readyState !== socket.OPEN) {
-      this.deps.logger.debug(`${event.type} not sent: no open socket`);
+      this.deps.logger.debug(`${type} not sent: no open socket`);
       return eventId;
     }
-    socket.send(JSON.stringify({ event_id: eventId, ...event }));
-    if (event.type === 'response.create') this.watchdog.progress();
+    socket.send(build(eventId));
     return eventId;
   }
 

@@ -15,6 +15,8 @@ export interface UserInputHost {
   connected(): boolean;
   closed(): boolean;
   send(event: ClientEvent): void;
+  /** Sends an `input_audio_buffer.append` of these bytes. */
+  sendAppend(audio: Uint8Array): void;
   warn(code: string, message: string): void;
   debug(message: string): void;
   /** A turn was committed by this client: a reply is wanted. */
@@ -42,8 +44,10 @@ export class UserInput {
   constructor(
     private readonly format: AudioFormat,
     private readonly host: UserInputHost,
+    /** Shortest append (see `appendMinMs`): 20 ms with the server's VAD, 100 ms when this client commits. */
+    minAppendMs = 20,
   ) {
-    this.chunker = new AudioChunker(format);
+    this.chunker = new AudioChunker(format, minAppendMs);
     this.turn = new TurnAudio(format, HELD_AUDIO_MS);
   }
 
@@ -112,10 +116,7 @@ export class UserInput {
 
   private sendAppend(chunk: Uint8Array): void {
     this.uncommittedBytes += chunk.byteLength;
-    this.host.send({
-      type: 'input_audio_buffer.append',
-      audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-    });
+    this.host.sendAppend(chunk);
   }
 
   private commit(): void {

@@ -64,9 +64,10 @@ describe('provider.openai-realtime: a voice turn against the mock', () => {
 
       const sent = server.received.map((r) => r.event);
       expect(sent[0].type).toBe('session.update');
-      const appends = sent
-        .filter((e) => e.type === 'input_audio_buffer.append')
-        .map((e) => Buffer.from(String(e.audio), 'base64').byteLength);
+      const appends = server.received
+        .filter((r) => r.event.type === 'input_audio_buffer.append')
+        .map((r) => r.audioBytes as number);
+      expect(appends.length).toBeGreaterThan(0);
       // 20 ms frames go out as 20–100 ms appends (960–4800 bytes of pcm16 at 24 kHz).
       for (const bytes of appends) {
         expect(bytes).toBeGreaterThanOrEqual(960);

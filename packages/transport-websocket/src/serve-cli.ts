@@ -1,7 +1,10 @@
-import { createWriteStream } from 'node:fs';
+import cluster from 'node:cluster';
+import { createWriteStream, truncateSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact, registerSecret } from '@beluga-voice/core';
+import { runClusterPrimary } from './cluster-serve.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
 import { ServedPipeline } from './served-pipeline.js';
 import { BelugaServer, PATHS } from './server.js';
@@ -31,6 +34,7 @@ const OPTIONS = {
   'allow-origin': { type: 'string', multiple: true },
   'public-url': { type: 'string' },
   events: { type: 'string' },
+  workers: { type: 'string' },
   'max-message-bytes': { type: 'string' },
   'max-message-rate': { type: 'string' },
 } as const;
@@ -55,6 +59,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   let port: number;
   let maxSessions: number;
   let drainTimeoutMs: number;
+  let workers: number;
   let limits: Partial<ConnectionLimits>;
   try {
     const parsed = parse(args);
@@ -64,6 +69,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     port = integer('port', values.port, 8080, 0, 65535);
     maxSessions = integer('max-sessions', values['max-sessions'], 100, 1, 100_000);
     drainTimeoutMs = integer('drain-timeout', values['drain-timeout'], 30, 0, 86_400) * 1000;
+    workers = integer('workers', values.workers, 1, 1, availableParallelism() * 4);
     limits = {
       maxMessageBytes: integer(
         'max-message-bytes',
@@ -97,7 +103,20 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   const token = values.token ?? io.env.BELUGA_TOKEN;
   if (token) registerSecret(token);
   const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
-  const events = values.events ? createWriteStream(resolve(io.cwd, values.events)) : undefined;
+  if (workers > 1) {
+    if (values.events) {
+      try {
+        truncateSync(resolve(io.cwd, values.events));
+      } catch {
+        // Absent: the workers create it.
+      }
+    }
+    return (await runClusterPrimary({ args: withoutWorkers(args), workers, log }, io, signals)) as ExitCode;
+  }
+  // The workers of a cluster append to the file the primary emptied.
+  const events = values.events
+    ? createWriteStream(resolve(io.cwd, values.events), { flags: cluster.isWorker ? 'a' : 'w' })
+    : undefined;
   events?.on('error', (error) => log(`--events ${values.events}: ${error.message} (events are no longer written)`));
   let server: BelugaServer;
   try {
@@ -164,4 +183,14 @@ function parse(args: readonly string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The command line a worker runs: the same, minus `--workers N` / `--workers=N`. */
+function withoutWorkers(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--workers') i++;
+    else if (!args[i]?.startsWith('--workers=')) out.push(args[i] as string);
+  }
+  return out;
 }

@@ -48,7 +48,7 @@ export class ServerMetrics {
   });
   readonly turnLatency = new Histogram({
     name: 'beluga_turn_latency_seconds',
-    help: 'Per-turn latency: voice_to_voice (end of caller speech to first reply audio played) and framework',
+    help: 'Per-turn latency: voice_to_voice (end of caller speech to first reply audio played), framework, and loop_lag (event-loop lag when the reply was read)',
     labelNames: ['kind'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],

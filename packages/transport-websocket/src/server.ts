@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { BusEvent } from '@beluga-voice/core';
 import { WebSocketServer } from 'ws';
 import { BrowserCall } from './browser-call.js';
+import { workerMetrics } from './cluster-metrics.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
 import type { ServedPipeline } from './served-pipeline.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -37,6 +38,8 @@ export class BelugaServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly limits: ConnectionLimits;
+  /** In a `--workers` cluster, every worker's series (labelled `worker`); otherwise this server's. */
+  private readonly metricsText: () => Promise<string>;
 
   private constructor(
     private readonly pipeline: ServedPipeline,
@@ -45,6 +48,7 @@ export class BelugaServer {
     const maxSessions = options.maxSessions ?? 100;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.metrics = new ServerMetrics(maxSessions);
+    this.metricsText = workerMetrics(this.metrics.registry) ?? (() => this.metrics.registry.metrics());
     this.host = new SessionHost(pipeline, this.metrics, {
       maxSessions,
       log: options.log ?? (() => undefined),
@@ -102,7 +106,7 @@ export class BelugaServer {
       if (path === '/healthz') return send(res, 200, 'application/json', '{"status":"ok"}\n');
       if (path === '/readyz') return this.ready(res);
       if (path === '/metrics') {
-        return send(res, 200, this.metrics.registry.contentType, await this.metrics.registry.metrics());
+        return send(res, 200, this.metrics.registry.contentType, await this.metricsText());
       }
       const file = this.pipeline.protocols.browser ? await staticFile(path) : undefined;
       if (file) return send(res, 200, file.type, file.body);

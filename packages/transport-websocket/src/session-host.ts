@@ -166,11 +166,14 @@ export class SessionHost {
     this.options.onEvent?.(session.id, event);
     if (event.type === 'mark' && event.name === 'turn') {
       session.turns++;
-      const data = event.data as { voiceToVoiceMs?: number; frameworkLatencyMs?: number } | undefined;
+      const data = event.data as
+        | { voiceToVoiceMs?: number; frameworkLatencyMs?: number; loopLagMs?: number }
+        | undefined;
       if (data?.voiceToVoiceMs !== undefined)
         this.metrics.turnLatency.observe({ kind: 'voice_to_voice' }, data.voiceToVoiceMs / 1000);
       if (data?.frameworkLatencyMs !== undefined)
         this.metrics.turnLatency.observe({ kind: 'framework' }, data.frameworkLatencyMs / 1000);
+      if (data?.loopLagMs !== undefined) this.metrics.turnLatency.observe({ kind: 'loop_lag' }, data.loopLagMs / 1000);
       session.call.notify({ type: 'turn', ...data });
     } else if (event.type === 'mark' && event.name === 'interrupt') {
       session.bargeIns++;

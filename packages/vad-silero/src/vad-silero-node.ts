@@ -1,6 +1,6 @@
 import { type AudioFrame, defineNode } from '@beluga-voice/core';
-import { VAD_OUTPUT_PORTS, VadTracker, vadOutputs } from '@beluga-voice/nodes-audio';
-import { concat, concatMap, defer } from 'rxjs';
+import { emitEach, VAD_OUTPUT_PORTS, VadTracker, vadOutputs } from '@beluga-voice/nodes-audio';
+import { concat, defer } from 'rxjs';
 import { z } from 'zod';
 import { BoundaryRefiner } from './boundary-refiner.js';
 import { SileroVad } from './silero-vad.js';
@@ -87,7 +87,7 @@ export const vadSilero = defineNode({
       };
       return vadOutputs(
         concat(
-          audio.process(step).pipe(concatMap((frames) => frames)),
+          audio.process(step).pipe(emitEach((frames) => frames)),
           defer(() => tracker.end()),
         ),
       );

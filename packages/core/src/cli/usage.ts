@@ -59,13 +59,15 @@ Serves a local mock of the Gemini Live API (needs @beluga-voice/provider-gemini-
 `,
   serve: `usage: beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S]
                     [--token T] [--allow-origin URL]... [--public-url URL] [--events FILE]
-                    [--max-message-bytes N] [--max-message-rate N]
+                    [--max-message-bytes N] [--max-message-rate N] [--workers N]
 
 Serves the pipeline to live callers, one pipeline instance per connection (needs
 @beluga-voice/transport-websocket): the browser page at /, Twilio Media Streams at /twilio,
 /healthz, /readyz and /metrics (Prometheus). Prints "listening http://HOST:PORT" once ready.
 SIGTERM or Ctrl-C drains (readyz 503, live sessions finish within --drain-timeout), a second one
 ends at once.
+  --workers N   N processes (one event loop per core) on the one port; --max-sessions applies to each,
+                /readyz answers for the worker reached, /metrics gives every worker's series (label worker)
 `,
 } as const;
 
@@ -94,6 +96,7 @@ usage:
                                         prints "listening ws://127.0.0.1:N" and serves until Ctrl-C
   beluga serve <pipeline.yaml> [--port N] [--host H] [--max-sessions N] [--drain-timeout S] [--token T]
                [--allow-origin URL]... [--public-url URL] [--events FILE] [--max-message-bytes N] [--max-message-rate N]
+               [--workers N]
                                         serves the pipeline to live callers, one instance per connection: a browser
                                         page at /, Twilio Media Streams at /twilio, /healthz, /readyz, /metrics
                                         (needs @beluga-voice/transport-websocket); SIGTERM drains, a second one ends at once

@@ -1,5 +1,6 @@
 import { type Context, type Histogram, type Span, trace } from '@opentelemetry/api';
 import type { NodeContext } from '../node.js';
+import { loopLagMs } from '../runtime/clock.js';
 
 interface TurnRecord {
   readonly responseId: string;
@@ -7,6 +8,8 @@ interface TurnRecord {
   /** When the user's speech ended, for the first response after a user turn. */
   readonly userSpeechEndAt?: number;
   firstAudioAt?: number;
+  /** The event loop's lag when the first audio was handled: how long it may have waited unread. */
+  loopLagMs?: number;
   firstPlayoutAt?: number;
   /** A node reported this response's playout (even at 0 ms): the turn waits for it to play out. */
   playoutReported?: boolean;
@@ -26,13 +29,16 @@ const METRICS = {
   providerFirstAudio: 'turn.provider_first_audio',
   frameworkLatency: 'turn.framework_latency',
   interruptReaction: 'turn.interrupt_reaction',
+  loopLag: 'turn.loop_lag',
 } as const;
 
 /**
  * Per-turn latency: user speech end → first assistant audio leaving the pacer (voice to voice),
  * → first provider audio (provider time to first audio), provider audio arriving → leaving the
  * pacer (what the framework adds; pacing excluded since the first frame of a reply is never
- * waiting behind earlier audio), and barge-in → flush (interrupt reaction). Each goes to the bus
+ * waiting behind earlier audio), and barge-in → flush (interrupt reaction). Beside framework
+ * latency, the event loop's lag when the first audio was handled (loop lag): an overloaded process
+ * reads replies late, which framework latency alone cannot see. Each goes to the bus
  * as a metric, to OpenTelemetry as a histogram, and onto a `beluga.turn` span.
  */
 export class TurnTracker {
@@ -52,6 +58,10 @@ export class TurnTracker {
       providerFirstAudio: h(METRICS.providerFirstAudio, 'User speech end to first provider audio'),
       frameworkLatency: h(METRICS.frameworkLatency, 'Provider audio arrival to that audio leaving the pacer'),
       interruptReaction: h(METRICS.interruptReaction, 'Barge-in to the assistant audio being flushed'),
+      loopLag: h(
+        METRICS.loopLag,
+        'Event-loop lag when the first provider audio was handled (time it may have waited unread)',
+      ),
     };
   }
 
@@ -83,6 +93,12 @@ export class TurnTracker {
     const turn = this.turns.get(responseId) as TurnRecord;
     turn.firstAudioAt = at;
     if (turn.userSpeechEndAt !== undefined) this.record(turn, 'providerFirstAudio', at - turn.userSpeechEndAt);
+    // Framework latency starts once the audio is read; under overload it also sat unread for about the loop's lag.
+    const lag = loopLagMs(this.ctx.scheduler);
+    if (lag !== undefined) {
+      turn.loopLagMs = lag;
+      this.record(turn, 'loopLag', lag);
+    }
   }
 
   playout(responseId: string, playedMs: number, final: boolean, at: number): void {
@@ -144,6 +160,7 @@ export class TurnTracker {
       providerFirstAudioMs: ms(turn.userSpeechEndAt, turn.firstAudioAt),
       frameworkLatencyMs: ms(turn.firstAudioAt, turn.firstPlayoutAt),
       interruptReactionMs: turn.reactionMs,
+      loopLagMs: turn.loopLagMs,
     };
     this.ctx.emit({ type: 'mark', name: 'turn', data });
     turn.span.setAttribute('beluga.turn.status', status);

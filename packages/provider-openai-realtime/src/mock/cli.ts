@@ -57,6 +57,8 @@ export async function runMockServerCli(
     apiKey: options.apiKey,
     protocol,
     tls: files ?? options.tls === true,
+    // A long-running mock serving many sessions keeps the sizes of the audio it receives, not the audio.
+    keepAudio: false,
     ...(options.scriptFile === undefined
       ? {}
       : { script: await readReplyScriptFile<MockScript>(options.scriptFile, USAGE) }),

@@ -1,5 +1,6 @@
 import { argumentsFromSchema } from '@beluga-voice/core';
 import type WebSocket from 'ws';
+import { decodeBase64Audio } from '../base64.js';
 import { bytesPerMs, decodeToPcm16, encodeFromPcm16, sampleRateOf } from './audio.js';
 import { EnergyVad, type VadEvent, type VadSettings } from './energy-vad.js';
 import type { FaultQueue, ResponseFault } from './faults.js';
@@ -29,15 +30,6 @@ import {
   voiceChange,
 } from './session-state.js';
 import { betaSessionSchema, gaSessionSchema, paramName, validateParameters } from './session-validation.js';
-
-/** A client event as the mock received it, for tests to inspect. */
-export interface ReceivedEvent {
-  /** 1-based connection number on this server. */
-  readonly connection: number;
-  /** Milliseconds since the server started. */
-  readonly at: number;
-  readonly event: Json;
-}
 
 export interface ConnectionDeps {
   readonly number: number;
@@ -219,8 +211,8 @@ export class MockConnection {
   }
 
   private onAppend(event: Json, eventId: string | null): void {
-    const audio = event.audio;
-    if (typeof audio !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(audio) || audio.length % 4 !== 0) {
+    const bytes = decodeBase64Audio(event.audio);
+    if (!bytes) {
       this.sendError(
         'invalid_value',
         "Invalid 'audio'. Expected base64-encoded audio bytes (mono PCM16 at 24kHz) but got a value that is not valid base64.",
@@ -231,7 +223,6 @@ export class MockConnection {
       );
       return;
     }
-    const bytes = Buffer.from(audio, 'base64');
     this.bufferBytes += bytes.byteLength;
     if (!this.session.turnDetection) return;
     for (const vadEvent of this.vad.push(decodeToPcm16(this.session.inputFormat, bytes))) this.onVad(vadEvent);
@@ -562,7 +553,11 @@ export class MockConnection {
         item.audioBytes += chunk.byteLength;
         run.outputTokens += Math.ceil(chunk.byteLength / bytesPerMs(format) / 50);
         this.assistantAudioSent = true;
-        this.send({ type: this.names.audioDelta, ...ids, delta: Buffer.from(chunk).toString('base64') });
+        this.send({
+          type: this.names.audioDelta,
+          ...ids,
+          delta: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
+        });
       }
       if (breakAfter && i + 1 >= breakAfter.chunks) {
         if (breakAfter.fault.type === 'drop') this.drop();

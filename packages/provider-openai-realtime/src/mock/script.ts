@@ -48,9 +48,24 @@ export function replyFor(script: MockScript, ctx: ReplyContext): MockReply {
 export function replyAudio(reply: MockReply, sampleRate: number): Int16Array {
   const audio = reply.audio;
   if (audio && 'wav' in audio) return readWavAsPcm16(audio.wav, sampleRate);
-  if (audio) return tone(audio.tone.frequencyHz, audio.tone.durationMs, sampleRate);
+  if (audio) return cachedTone(audio.tone.frequencyHz, audio.tone.durationMs, sampleRate);
   const text = reply.text ?? DEFAULT_REPLY_TEXT;
-  return tone(220, Math.max(200, text.length * MS_PER_CHAR), sampleRate);
+  return cachedTone(220, Math.max(200, text.length * MS_PER_CHAR), sampleRate);
+}
+
+/** Tones made so far: every turn of every session asks for the same few (read-only once made). */
+const tones = new Map<string, Int16Array>();
+const KEPT_TONES = 64;
+
+function cachedTone(frequencyHz: number, durationMs: number, sampleRate: number): Int16Array {
+  const key = `${frequencyHz}/${durationMs}/${sampleRate}`;
+  let samples = tones.get(key);
+  if (!samples) {
+    samples = tone(frequencyHz, durationMs, sampleRate);
+    tones.set(key, samples);
+    if (tones.size > KEPT_TONES) tones.delete(tones.keys().next().value as string);
+  }
+  return samples;
 }
 
 export function userTranscriptFor(script: MockScript, itemId: string, audioMs: number): string {

@@ -3,7 +3,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { MockConnection, type ReceivedEvent } from './connection.js';
+import { MockConnection } from './connection.js';
+import { DEFAULT_KEPT_EVENTS, type ReceivedEvent, ReceivedLog } from './event-log.js';
 import { FaultQueue, type MockFault } from './faults.js';
 import type { MockScript } from './script.js';
 import type { MockProtocol } from './session-state.js';
@@ -22,6 +23,10 @@ export interface MockServerOptions {
   readonly script?: MockScript;
   /** Session lifetime before `session_expired` + close 1001 (the service: 60 minutes). */
   readonly sessionMaxMs?: number;
+  /** How many received client events `received` keeps (default 10,000; the oldest half goes past it). */
+  readonly keptEvents?: number;
+  /** Keep appends' base64 audio in `received` (default true; `beluga mock-openai` keeps only sizes). */
+  readonly keepAudio?: boolean;
 }
 
 export interface MockServer {
@@ -32,7 +37,7 @@ export interface MockServer {
   readonly port: number;
   /** PEM certificate when serving TLS: pass it as `ca` to trust the server. */
   readonly certificate?: string;
-  /** Every client event received, in order, on every connection. */
+  /** The client events received, in order, on every connection: the latest `keptEvents` (appends carry `audioBytes`). */
   readonly received: readonly ReceivedEvent[];
   /** Connections accepted so far (including closed ones). */
   readonly connectionCount: number;
@@ -65,9 +70,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   });
-  const started = Date.now();
-  const received: ReceivedEvent[] = [];
-  const listeners = new Set<() => void>();
+  const log = new ReceivedLog(options.keptEvents ?? DEFAULT_KEPT_EVENTS, options.keepAudio ?? true);
+  const received = log.events;
   const faults = new FaultQueue();
   const connections = new Set<MockConnection>();
   let script: MockScript = options.script ?? {};
@@ -135,10 +139,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       faults,
       nextResponseIndex: () => responseIndex++,
       sessionMaxMs: options.sessionMaxMs ?? 60 * 60_000,
-      record: (event) => {
-        received.push({ connection: number, at: Date.now() - started, event });
-        for (const listener of [...listeners]) listener();
-      },
+      record: (event) => log.add(number, event),
       onClosed: () => connections.delete(connection),
     });
     connections.add(connection);
@@ -175,19 +176,20 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     waitForClientEvent(type, { count = 1, timeoutMs = 5000 } = {}) {
       return new Promise((resolve, reject) => {
+        let stop: () => void = () => undefined;
         const check = () => {
           const match = received.filter((r) => r.event.type === type)[count - 1];
           if (!match) return false;
-          listeners.delete(check);
+          stop();
           clearTimeout(timeout);
           resolve(match);
           return true;
         };
         const timeout = setTimeout(() => {
-          listeners.delete(check);
+          stop();
           reject(new Error(`mock-openai: no client event ${type} #${count} within ${timeoutMs} ms`));
         }, timeoutMs);
-        if (!check()) listeners.add(check);
+        if (!check()) stop = log.listen(check);
       });
     },
     async close() {
