@@ -13,16 +13,21 @@ import WebSocket from '../packages/transport-websocket/node_modules/ws/wrapper.m
 import { LAG_RESOLUTION_MS, report, startProbe } from './support.mjs';
 
 // `--workers N` serves with `beluga serve --workers N` (goal then 500 with 2); `--steps a,b,…` picks the N tried.
-const { values: flags } = parseArgs({ options: { workers: { type: 'string' }, steps: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: { workers: { type: 'string' }, steps: { type: 'string' }, cluster: { type: 'boolean' } },
+});
 const WORKERS = Number(flags.workers ?? 1);
+// --cluster: the workers run behind HAProxy (deploy/local/cluster.sh) instead of node:cluster.
+const CLUSTER = flags.cluster === true;
 const STEPS = flags.steps ? flags.steps.split(',').map(Number) : [25, 50, 100, 150, 200, 250, 300, 400, 500, 600, 800];
 const LAG_LIMIT_MS = 10;
 const GOAL = WORKERS > 1 ? 500 : 300;
-const LAYOUT = WORKERS > 1 ? `, --workers ${WORKERS}` : '';
+const LAYOUT = CLUSTER ? `, HAProxy + ${WORKERS} workers` : WORKERS > 1 ? `, --workers ${WORKERS}` : '';
 const CALL_MS = 8000;
 const WINDOW = { from: 2500, to: 7500 };
 const bin = fileURLToPath(new URL('../packages/core/dist/cli/bin.js', import.meta.url));
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
+const cluster = fileURLToPath(new URL('../deploy/local/cluster.sh', import.meta.url));
 
 /** One turn: the first 3.5 s of the phone fixture (speech 0.5–2.6 s), then silence. */
 function callAudio() {
@@ -40,31 +45,45 @@ function callAudio() {
   return frames;
 }
 
+/** `beluga serve`, or the HAProxy cluster; resolves with the callers' URL and the URLs to scrape. */
 function startServer() {
-  const args = ['serve', 'twilio-echo.yaml', '--port', '0', '--max-sessions', '5000', '--workers', String(WORKERS)];
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: examples,
-  });
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const [cmd, args] = CLUSTER
+    ? [
+        'bash',
+        [cluster, '--workers', String(WORKERS), '--port', String(port), '--max-sessions', '5000', 'twilio-echo.yaml'],
+      ]
+    : [
+        process.execPath,
+        [bin, 'serve', 'twilio-echo.yaml', '--port', '0', '--max-sessions', '5000', '--workers', String(WORKERS)],
+      ];
+  const child = spawn(cmd, args, { cwd: examples });
   let text = '';
-  child.stderr.on('data', (c) => (text += c));
   return new Promise((resolve, reject) => {
-    child.stdout.on('data', (c) => {
+    const onData = (c) => {
       text += c;
-      const match = /listening (http:\/\/\S+)/.exec(text);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`beluga serve exited ${code}: ${text}`)));
+      const match = /^listening (http:\/\/\S+)/m.exec(text);
+      if (!match) return;
+      const workers = [...text.matchAll(/worker \d+: (http:\/\/\S+)/g)].map((m) => m[1]);
+      resolve({ child, url: match[1], metricsUrls: CLUSTER ? workers : [match[1]] });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`${CLUSTER ? 'cluster.sh' : 'beluga serve'} exited ${code}: ${text}`)),
+    );
   });
 }
 
-async function scrape(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function scrape(urls) {
+  const texts = await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()));
+  const text = texts.join('\n');
   const values = (name) =>
     text
       .split('\n')
       .filter((line) => line.startsWith(name) && !line.startsWith('#'))
       .map((line) => Number(line.split(' ').pop()));
-  // Summed over the workers (series labelled `worker`), but lag is the worst worker's.
+  // Summed over the workers (series labelled `worker`, or one scrape each), but lag is the worst worker's.
   const value = (name) => values(name).reduce((a, b) => a + b, 0);
   const worst = (name) => Math.max(...values(name));
   return {
@@ -104,7 +123,7 @@ function call(url, frames, startAt) {
   return state;
 }
 
-async function step(url, probe, frames, n) {
+async function step(url, metricsUrls, probe, frames, n) {
   const t0 = performance.now() + 200;
   // Phases spread over one frame period and a second of arrivals, as independent callers are.
   const calls = Array.from({ length: n }, (_, i) => call(url, frames, t0 + (i / n) * 1000));
@@ -114,13 +133,13 @@ async function step(url, probe, frames, n) {
   }, 5);
   const sleepUntil = (t) => new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
   await sleepUntil(t0 + WINDOW.from);
-  const [before] = await Promise.all([scrape(url), probe.read()]);
+  const [before] = await Promise.all([scrape(metricsUrls), probe.read()]);
   await sleepUntil(t0 + WINDOW.to);
-  const [during, machine] = await Promise.all([scrape(url), probe.read()]);
+  const [during, machine] = await Promise.all([scrape(metricsUrls), probe.read()]);
   await sleepUntil(t0 + CALL_MS + 1500);
   clearInterval(ticker);
   for (const c of calls) if (c.closed === undefined) c.closed = 'open';
-  const after = await scrape(url);
+  const after = await scrape(metricsUrls);
   // Every caller's turn answered: at least 1.5 s of the ~2.2 s echo came back.
   const answered = calls.filter((c) => c.replyFrames >= 75).length;
   return {
@@ -136,19 +155,19 @@ async function step(url, probe, frames, n) {
   };
 }
 
-const { child, url } = await startServer();
+const { child, url, metricsUrls } = await startServer();
 const probe = startProbe();
 try {
   const frames = callAudio();
-  await Promise.all([scrape(url), probe.read()]); // resets the lag histograms
+  await Promise.all([scrape(metricsUrls), probe.read()]); // resets the lag histograms
   await new Promise((r) => setTimeout(r, 3000));
-  const [idle, idleProbe] = await Promise.all([scrape(url), probe.read()]);
+  const [idle, idleProbe] = await Promise.all([scrape(metricsUrls), probe.read()]);
   process.stderr.write(
     `idle: server loop lag p99 ${idle.lagP99Ms.toFixed(2)} ms, probe ${idleProbe.lagP99Ms.toFixed(2)} ms, RSS ${idle.rssMb.toFixed(0)} MB\n`,
   );
   let best;
   for (const n of STEPS) {
-    const row = await step(url, probe, frames, n);
+    const row = await step(url, metricsUrls, probe, frames, n);
     const excess = row.lagP99Ms - row.probeP99Ms;
     const ok = excess <= LAG_LIMIT_MS && row.drops === 0 && row.failed === 0 && row.answered === n;
     process.stderr.write(
@@ -196,6 +215,7 @@ try {
     });
   }
 } finally {
-  child.kill('SIGKILL');
+  // cluster.sh drains and stops what it started on SIGTERM.
+  child.kill(CLUSTER ? 'SIGTERM' : 'SIGKILL');
   probe.child.kill('SIGKILL');
 }
