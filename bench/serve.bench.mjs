@@ -1,16 +1,8 @@
-// `beluga serve` under load: N concurrent paced Twilio callers (20 ms μ-law media events, marks
-// echoed) against one server process running examples/twilio-echo.yaml, N rising step by step.
-// Per step: the server's event-loop lag p99 (from its /metrics, over the step's window), dropped
-// frames, whether every caller got its reply, and RSS. The machine is shared, so the lag an idle
-// probe process sees in the same window is the baseline: a step passes when the server's p99 is
-// within 10 ms of the probe's, with no drop and every turn answered. Reports the largest such N
-// against the goal (300).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from '../packages/transport-websocket/node_modules/ws/wrapper.mjs';
-import { LAG_RESOLUTION_MS, report, startProbe } from './support.mjs';
+import { LAG_RESOLUTION_MS, report, startListening, startProbe } from './support.mjs';
 
 // `--workers N` serves with `beluga serve --workers N` (goal then 500 with 2); `--steps a,b,…` picks the N tried.
 const { values: flags } = parseArgs({
@@ -46,33 +38,21 @@ function callAudio() {
 }
 
 /** `beluga serve`, or the HAProxy cluster; resolves with the callers' URL and the URLs to scrape. */
-function startServer() {
+async function startServer() {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const [cmd, args] = CLUSTER
-    ? [
+  const started = CLUSTER
+    ? await startListening(
         'bash',
         [cluster, '--workers', String(WORKERS), '--port', String(port), '--max-sessions', '5000', 'twilio-echo.yaml'],
-      ]
-    : [
+        examples,
+      )
+    : await startListening(
         process.execPath,
         [bin, 'serve', 'twilio-echo.yaml', '--port', '0', '--max-sessions', '5000', '--workers', String(WORKERS)],
-      ];
-  const child = spawn(cmd, args, { cwd: examples });
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const onData = (c) => {
-      text += c;
-      const match = /^listening (http:\/\/\S+)/m.exec(text);
-      if (!match) return;
-      const workers = [...text.matchAll(/worker \d+: (http:\/\/\S+)/g)].map((m) => m[1]);
-      resolve({ child, url: match[1], metricsUrls: CLUSTER ? workers : [match[1]] });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`${CLUSTER ? 'cluster.sh' : 'beluga serve'} exited ${code}: ${text}`)),
-    );
-  });
+        examples,
+      );
+  const workers = [...started.output().matchAll(/worker \d+: (http:\/\/\S+)/g)].map((m) => m[1]);
+  return { ...started, metricsUrls: CLUSTER ? workers : [started.url] };
 }
 
 async function scrape(urls) {

@@ -1,11 +1,6 @@
-// Soak: 10,000 short Twilio calls one after another through one `beluga serve` worker
-// (examples/twilio-echo.yaml). Heap and handle counts must stay flat: reports their growth per call
-// (least-squares slope over the run, heap read as the post-GC floor of each block) against what one
-// live call holds, measured in the same run with 50 calls open at once.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from '../packages/transport-websocket/node_modules/ws/wrapper.mjs';
-import { report } from './support.mjs';
+import { report, startListening } from './support.mjs';
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 10_000);
 const BLOCK = 250;
@@ -15,22 +10,6 @@ const silence = Buffer.alloc(160, 0xff).toString('base64');
 const media = `{"event":"media","streamSid":"MZsoak","media":{"track":"inbound","payload":"${silence}"}}`;
 const start =
   '{"event":"start","streamSid":"MZsoak","start":{"streamSid":"MZsoak","callSid":"CAsoak","accountSid":"AC","tracks":["inbound"],"customParameters":{},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}}}';
-
-function startServer() {
-  const child = spawn(process.execPath, [bin, 'serve', 'twilio-echo.yaml', '--port', '0', '--max-sessions', '1000'], {
-    cwd: examples,
-  });
-  let text = '';
-  child.stderr.on('data', (c) => (text += c));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (c) => {
-      text += c;
-      const match = /listening (http:\/\/\S+)/.exec(text);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`beluga serve exited ${code}: ${text}`)));
-  });
-}
 
 async function scrape(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -73,7 +52,11 @@ const slope = (points) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const { child, url } = await startServer();
+const { child, url } = await startListening(
+  process.execPath,
+  [bin, 'serve', 'twilio-echo.yaml', '--port', '0', '--max-sessions', '1000'],
+  examples,
+);
 try {
   // What one live call holds: 50 open at once against the idle server.
   const idle = await scrape(url);

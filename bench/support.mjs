@@ -71,3 +71,22 @@ process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ p50: h.pe
       }),
   };
 }
+
+/**
+ * Starts a server process (`beluga serve`, `deploy/local/cluster.sh`) in `cwd` and resolves once it
+ * prints `listening http://…`: `{ child, url, output() }`, output being all it printed so far.
+ */
+export function startListening(command, args, cwd) {
+  const child = spawn(command, args, { cwd });
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      text += chunk;
+      const match = /^listening (http:\/\/\S+)/m.exec(text);
+      if (match) resolve({ child, url: match[1], output: () => text });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${text}`)));
+  });
+}
