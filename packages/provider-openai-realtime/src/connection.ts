@@ -104,19 +104,3 @@ export function dropSocket(socket: WebSocket): void {
   socket.on('error', () => undefined);
   socket.terminate();
 }
-
-/** Closes a socket cleanly (1000), or drops it if the server does not answer within a second. */
-export function closeSocket(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readyState === socket.CLOSED) return resolve();
-    const guard = setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, 1000);
-    socket.once('close', () => {
-      clearTimeout(guard);
-      resolve();
-    });
-    socket.close(1000, 'OK');
-  });
-}

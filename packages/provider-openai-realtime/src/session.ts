@@ -4,11 +4,13 @@ import {
   bytesToMs,
   bytesToSamples,
   type ConversationContext,
+  closeSocket,
   formatToString,
   type InterruptOptions,
   type InterruptResult,
   iterateObservable,
   type Logger,
+  mergeTools,
   msToBytes,
   type ResponseStatus,
   redact,
@@ -25,7 +27,7 @@ import { defer, type Observable, of, type SchedulerLike, Subject, startWith, tim
 import type WebSocket from 'ws';
 import { appendMinMs } from './audio-chunker.js';
 import { type OpenAIRealtimeConfig, wireAudioFormat } from './config.js';
-import { closeSocket, dropSocket, listenTo } from './connection.js';
+import { dropSocket, listenTo } from './connection.js';
 import { ConversationLog } from './conversation-log.js';
 import { BENIGN_ERROR_CODES, errorFromServerEvent, outcomeOfClose } from './errors.js';
 import { establishSession } from './establish.js';
@@ -807,11 +809,4 @@ function toUsage(usage: ServerResponse['usage']): TokenUsage | undefined {
   const inputTokens = usage.input_tokens ?? 0;
   const outputTokens = usage.output_tokens ?? 0;
   return { inputTokens, outputTokens, totalTokens: usage.total_tokens ?? inputTokens + outputTokens };
-}
-
-/** Config tools first; a context tool with the same name replaces it. */
-function mergeTools(config: readonly ToolSpec[], extra: readonly ToolSpec[]): ToolSpec[] {
-  const byName = new Map<string, ToolSpec>();
-  for (const tool of [...config, ...extra]) byName.set(tool.name, tool);
-  return [...byName.values()];
 }
