@@ -14,7 +14,7 @@ export type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } fro
 export { buildGraph, type ValidateOptions, type ValidationResult, validateGraph } from './graph/validate.js';
 export * from './node.js';
 export { type ClosableSocket, closeSocket } from './provider/close-socket.js';
-export { apiKeyField, toolSpecSchema } from './provider/config-fields.js';
+export { apiKeyField, configWithKeyRedacted, toolSpecSchema } from './provider/config-fields.js';
 export { type ConversationConfig, conversationSchema } from './provider/conversation-config.js';
 export { ECHO_DEFAULTS, EchoProvider, type EchoProviderOptions, echoCapabilities } from './provider/echo-provider.js';
 export { EnergyTurnDetector, type EnergyTurnOptions, type TurnEvent } from './provider/energy-turn-detector.js';

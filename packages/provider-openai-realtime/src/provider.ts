@@ -1,5 +1,6 @@
 import {
   type ConversationContext,
+  configWithKeyRedacted,
   redactingLogger,
   registerSecret,
   type S2SCapabilities,
@@ -87,8 +88,7 @@ export class OpenAIRealtimeProvider implements S2SProvider {
   }
 
   toJSON(): Record<string, unknown> {
-    const { apiKey: _secret, ...rest } = this.#config;
-    return { name: this.name, config: { ...rest, apiKey: '[redacted]' } };
+    return { name: this.name, config: configWithKeyRedacted(this.#config) };
   }
 }
 

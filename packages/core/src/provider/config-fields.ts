@@ -20,6 +20,11 @@ export function apiKeyField(envVar: string, description: string) {
     .describe(`${description}; defaults to $${envVar}. Secret: never printed`);
 }
 
+/** A provider's config as its `toJSON` shows it (logs, snapshots): the key replaced, never printed. */
+export function configWithKeyRedacted<T extends { apiKey: string }>(config: T): Omit<T, 'apiKey'> & { apiKey: string } {
+  return { ...config, apiKey: '[redacted]' };
+}
+
 /** A function the model may call, as provider configs declare it (a `ToolSpec`). */
 export const toolSpecSchema = z
   .object({

@@ -28,15 +28,5 @@ export function utteranceFrames(): AudioFrame[] {
   return frames;
 }
 
-export function base64(samples: Int16Array): string {
-  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
-}
-
-/** Resolves when `predicate` holds, polling every 5 ms. */
-export async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+// The same helpers as the OpenAI provider's tests (this package's tests depend on that package).
+export { base64, until } from '../../../provider-openai-realtime/test/support/fixtures.js';
