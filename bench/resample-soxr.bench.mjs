@@ -5,7 +5,7 @@
 // passband ripple and the SNR of a multi-tone signal.
 import { AudioFrame, AudioResampler, AudioResamplerQuality } from '@livekit/rtc-node';
 import { Resampler } from '../packages/nodes-audio/dist/index.js';
-import { keep, report } from './support.mjs';
+import { keep, report, testSignal } from './support.mjs';
 
 const PAIRS = [
   [48000, 16000],
@@ -39,17 +39,7 @@ const subjects = {
 const toPcm16 = (x) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
 
 /** Speech-band tones plus noise, deterministic, as pcm16. */
-function testSignal(rate) {
-  const out = new Float32Array(rate * SIGNAL_SECONDS);
-  let state = 7;
-  for (let i = 0; i < out.length; i++) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    const t = i / rate;
-    out[i] =
-      0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.1 * Math.sin(2 * Math.PI * 1700 * t) + 0.05 * (state / 2 ** 31 - 0.5);
-  }
-  return toPcm16(out);
-}
+const pcm16Signal = (rate) => toPcm16(testSignal(rate, SIGNAL_SECONDS));
 
 function tones(rate, freqs, seconds, amplitude) {
   const out = new Float32Array(Math.round(rate * seconds));
@@ -171,7 +161,7 @@ function snr(subject, inRate, outRate) {
 
 /** CPU microseconds per 20 ms input frame, best of `RUNS` for each subject, the subjects taking turns. */
 function cpuPerFrame(inRate, outRate) {
-  const input = frames(testSignal(inRate), inRate / 50);
+  const input = frames(pcm16Signal(inRate), inRate / 50);
   const best = { beluga: Number.POSITIVE_INFINITY, soxr: Number.POSITIVE_INFINITY };
   for (let r = 0; r <= RUNS; r++) {
     for (const [name, subject] of Object.entries(subjects)) {

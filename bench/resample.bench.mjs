@@ -5,25 +5,13 @@ import { createRequire } from 'node:module';
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 import waveResampler from 'wave-resampler';
 import { Resampler } from '../packages/nodes-audio/dist/index.js';
+import { testSignal } from './support.mjs';
 
 const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));
 const prism = require('prism-media');
 const { create: createSrc, ConverterType } = libsamplerate;
 
 const SIGNAL_SECONDS = 10;
-
-/** A speech-band test signal: a few tones plus noise, deterministic. */
-function testSignal(rate, seconds) {
-  const out = new Float32Array(rate * seconds);
-  let state = 7;
-  for (let i = 0; i < out.length; i++) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    const t = i / rate;
-    out[i] =
-      0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.1 * Math.sin(2 * Math.PI * 1700 * t) + 0.05 * (state / 2 ** 31 - 0.5);
-  }
-  return out;
-}
 
 function sine(rate, freq, frames, amplitude = 0.5) {
   return Float32Array.from({ length: frames }, (_, i) => amplitude * Math.sin((2 * Math.PI * freq * i) / rate));

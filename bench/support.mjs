@@ -90,3 +90,16 @@ export function startListening(command, args, cwd) {
     child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${text}`)));
   });
 }
+
+/** A speech-band test signal: a few tones plus noise, deterministic. */
+export function testSignal(rate, seconds) {
+  const out = new Float32Array(rate * seconds);
+  let state = 7;
+  for (let i = 0; i < out.length; i++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const t = i / rate;
+    out[i] =
+      0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.1 * Math.sin(2 * Math.PI * 1700 * t) + 0.05 * (state / 2 ** 31 - 0.5);
+  }
+  return out;
+}
