@@ -1,4 +1,4 @@
-import { closeSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
@@ -16,8 +16,11 @@ export function fileErrorReason(error: unknown): string {
 /** Why `path` cannot be opened for reading as a file, with the error's code; undefined when it can. */
 export function unreadableFile(path: string): { readonly code: string; readonly reason: string } | undefined {
   try {
-    if (statSync(path).isDirectory()) return { code: 'EISDIR', reason: REASONS.EISDIR };
-    closeSync(openSync(path, 'r'));
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { code: 'EISDIR', reason: REASONS.EISDIR };
+    // Opening a FIFO or a device can block until its other end appears: ask, don't open.
+    if (stat.isFile()) closeSync(openSync(path, 'r'));
+    else accessSync(path, constants.R_OK);
     return undefined;
   } catch (error) {
     return { code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN', reason: fileErrorReason(error) };
