@@ -81,7 +81,7 @@ describe('SharedClock: every timer of every session on one Node timer', () => {
   });
 
   it('work cancelled by earlier work of the same batch does not run; one throwing action does not stop the rest', async () => {
-    const clock = new SharedClock(5);
+    const clock = new SharedClock();
     const ran: string[] = [];
     const errors: unknown[] = [];
     const onError = (error: unknown) => errors.push(error);
@@ -89,13 +89,15 @@ describe('SharedClock: every timer of every session on one Node timer', () => {
     const listeners = process.listeners('uncaughtException').filter((l) => l !== onError);
     for (const l of listeners) process.off('uncaughtException', l);
     try {
-      const second = clock.schedule(() => ran.push('second'), 2);
+      // Scheduled in this order with one delay: due within microseconds, they run in one batch.
+      let second: { unsubscribe(): void } | undefined;
       clock.schedule(() => {
         ran.push('first');
-        second.unsubscribe();
+        second?.unsubscribe();
         throw new Error('session 1 timer failed');
-      }, 1);
-      clock.schedule(() => ran.push('third'), 3);
+      }, 2);
+      second = clock.schedule(() => ran.push('second'), 2);
+      clock.schedule(() => ran.push('third'), 2);
       await sleep(40);
     } finally {
       process.off('uncaughtException', onError);
@@ -103,5 +105,27 @@ describe('SharedClock: every timer of every session on one Node timer', () => {
     }
     expect(ran).toEqual(['first', 'third']);
     expect(errors.map((e) => (e as Error).message)).toEqual(['session 1 timer failed']);
+  });
+});
+
+describe('the shared clock keeps time', () => {
+  it('never runs work before its due time (an 800 ms watchdog does not fire at 799.9)', async () => {
+    const clock = new SharedClock();
+    const early: number[] = [];
+    const done = Array.from(
+      { length: 200 },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const delay = 1 + (i % 7) * 0.37;
+          const at = performance.now();
+          clock.schedule(() => {
+            const waited = performance.now() - at;
+            if (waited < delay) early.push(delay - waited);
+            resolve();
+          }, delay);
+        }),
+    );
+    await Promise.all(done);
+    expect(early).toEqual([]);
   });
 });

@@ -47,7 +47,8 @@ class ClockAction<T> extends Subscription implements SchedulerAction<T>, Queued 
 
 /**
  * A scheduler whose every timer in the process shares one Node timer: work is kept in a heap by
- * due time and run in batches, everything due within `granularityMs` together. Hundreds of
+ * due time and run in batches, everything due by the time the timer wakes together (never before
+ * its due time: a watchdog of 800 ms must not fire at 799.9). Hundreds of
  * sessions' file sources and pacers (50 timers a second each) then cost one wake-up per batch
  * instead of one interval each. Reads a sub-millisecond epoch clock, as latency metrics need.
  */
@@ -58,8 +59,6 @@ export class SharedClock implements SchedulerLike {
   private seq = 0;
   private firing = false;
   private lateness = 0;
-
-  constructor(private readonly granularityMs = 1) {}
 
   now(): number {
     return performance.timeOrigin + performance.now();
@@ -109,7 +108,8 @@ export class SharedClock implements SchedulerLike {
     if (this.timer && this.timerDue <= head.due) return;
     this.disarm();
     this.timerDue = head.due;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, head.due - performance.now()));
+    // Node's timers count whole ms: round up, so the wake-up finds its work due.
+    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(head.due - performance.now())));
   }
 
   private disarm(): void {
@@ -123,11 +123,10 @@ export class SharedClock implements SchedulerLike {
     this.timerDue = Number.POSITIVE_INFINITY;
     // Work queued while the batch runs waits for the next batch, so a delay-0 loop cannot starve I/O.
     const now = performance.now();
-    const horizon = now + this.granularityMs;
     const head = this.heap[0];
     if (head) this.lateness = Math.max(0, now - head.due);
     const batch: Queued[] = [];
-    while (this.heap.length > 0 && (this.heap[0] as Queued).due <= horizon) {
+    while (this.heap.length > 0 && (this.heap[0] as Queued).due <= now) {
       batch.push(this.removeAt(0));
     }
     this.runSlices(batch, 0);
