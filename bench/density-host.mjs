@@ -1,5 +1,5 @@
 // One process of bench/density.bench.mjs: runs N sessions of bench/density-pipeline.yaml against
-// the mock at argv[3], started over one second once the driver writes a line to stdin. Measures
+// the mock at argv[3], their starts spread evenly over argv[4] ms once the driver writes a line to stdin. Measures
 // its own event-loop lag, CPU and RSS over [from, to] ms after that start, waits for every session
 // to end, and prints one JSON line: lag, CPU, RSS, turns answered, drops, failures, framework latency
 // and the loop lag each turn's reply was read under.
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadPipelineFile } from '../packages/core/dist/index.js';
 import { LAG_RESOLUTION_MS } from './support.mjs';
 
-const [n, mockUrl, from, to] = process.argv.slice(2).map((v, i) => (i === 1 ? v : Number(v)));
+const [n, mockUrl, spread, from, to] = process.argv.slice(2).map((v, i) => (i === 1 ? v : Number(v)));
 const SESSION_TIMEOUT_MS = 30_000;
 
 const file = fileURLToPath(new URL('density-pipeline.yaml', import.meta.url));
@@ -49,7 +49,7 @@ await new Promise((resolve) => {
 const t0 = performance.now();
 const sessions = [];
 for (let i = 0; i < n; i++) {
-  await sleep(t0 + (i / n) * 1000 - performance.now());
+  await sleep(t0 + (i / n) * spread - performance.now());
   sessions.push(runSession());
 }
 await sleep(t0 + from - performance.now());

@@ -6,13 +6,20 @@
 // machine is shared: the probe is the baseline), nothing was dropped, no session failed and every
 // turn was answered. Reports the largest N per layout, with framework latency per turn, CPU, RSS;
 // then the echo pipeline served by `beluga serve --workers 2` to paced callers (bench/serve.bench.mjs).
-//   node bench/density.bench.mjs [--workers 1|2] [--steps 50,100,...]
+//
+// Session starts are spread over 4.6 s, the distance between the fixture's two turns, so that
+// turn ends fall evenly over time as independent callers' do. `--spread 1000` starts every session
+// within one second, so that all of them end a turn in the same second: the worst case, reported
+// on its own.
+//   node bench/density.bench.mjs [--workers 1|2] [--steps 50,100,...] [--spread ms]
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { report, startProbe } from './support.mjs';
 
-const { values } = parseArgs({ options: { workers: { type: 'string' }, steps: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { workers: { type: 'string' }, steps: { type: 'string' }, spread: { type: 'string' } },
+});
 const LAYOUTS = values.workers ? [Number(values.workers)] : [1, 2];
 const STEPS = {
   1: [50, 75, 100, 150, 200, 250, 300, 400],
@@ -20,8 +27,16 @@ const STEPS = {
 };
 const LAG_LIMIT_MS = 10;
 const GOAL = { 1: 250, 2: 500 };
-/** The lag/CPU window, in ms after the first session starts: every session is live throughout. */
-const WINDOW = { from: 1500, to: 8500 };
+/** Length of the fixture the pipeline plays (bench/density-pipeline.yaml), in ms. */
+const FILE_MS = 9190;
+const SPREAD_MS = Number(values.spread ?? 4600);
+/**
+ * The lag/CPU window, in ms after the first session starts: it opens once every session has
+ * started and closes before the first one ends, so every session is live throughout.
+ */
+const WINDOW = { from: SPREAD_MS + 400, to: Math.min(SPREAD_MS + 7400, FILE_MS - 200) };
+if (WINDOW.to - WINDOW.from < 2000)
+  throw new Error(`--spread ${SPREAD_MS} leaves no window of 2 s inside ${FILE_MS} ms`);
 const TURNS_PER_SESSION = 2;
 const bin = fileURLToPath(new URL('../packages/core/dist/cli/bin.js', import.meta.url));
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
@@ -43,9 +58,13 @@ function startMock() {
 }
 
 function startHost(n, mockUrl) {
-  const child = spawn(process.execPath, [host, String(n), mockUrl, String(WINDOW.from), String(WINDOW.to)], {
-    cwd: examples,
-  });
+  const child = spawn(
+    process.execPath,
+    [host, String(n), mockUrl, String(SPREAD_MS), String(WINDOW.from), String(WINDOW.to)],
+    {
+      cwd: examples,
+    },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (c) => (err += c));
@@ -129,7 +148,7 @@ try {
       best = row;
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const layout = workers === 1 ? 'one process' : `${workers} processes`;
+    const layout = `${workers === 1 ? 'one process' : `${workers} processes`}, starts over ${SPREAD_MS / 1000} s`;
     report({
       bench: 'density',
       subject: `largest N of paced provider sessions, ${layout} (p99 loop lag within ${LAG_LIMIT_MS} ms of an idle probe's, no drops, every turn answered)`,

@@ -1,3 +1,5 @@
+import { carveSampleBytes } from './sample-slab.js';
+
 /** Sample encodings a port can carry. `mulaw`/`alaw` are G.711 (8 bits per sample). */
 export type AudioEncoding = 'pcm16' | 'f32' | 'mulaw' | 'alaw';
 
@@ -59,15 +61,16 @@ export function msToBytes(format: AudioFormat, ms: number): number {
   return msToSamples(format, ms) * bytesPerSample(format.encoding);
 }
 
-/** Allocates an empty sample array of the right type for `encoding`. */
+/** Allocates an empty (zeroed) sample array of the right type for `encoding`; small ones share a slab. */
 export function allocSamples<E extends AudioEncoding>(encoding: E, length: number): SampleArrays[E] {
+  const { buffer, byteOffset } = carveSampleBytes(length * bytesPerSample(encoding));
   switch (encoding) {
     case 'pcm16':
-      return new Int16Array(length) as SampleArrays[E];
+      return new Int16Array(buffer, byteOffset, length) as SampleArrays[E];
     case 'f32':
-      return new Float32Array(length) as SampleArrays[E];
+      return new Float32Array(buffer, byteOffset, length) as SampleArrays[E];
     default:
-      return new Uint8Array(length) as SampleArrays[E];
+      return new Uint8Array(buffer, byteOffset, length) as SampleArrays[E];
   }
 }
 
@@ -89,20 +92,13 @@ export function samplesToBytes(samples: Samples): Uint8Array {
   return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
 }
 
-/** Copies bytes into a fresh, aligned sample array of `encoding`. */
+/** Copies bytes into a fresh, aligned sample array of `encoding` (see `allocSamples`). */
 export function bytesToSamples<E extends AudioEncoding>(encoding: E, bytes: Uint8Array): SampleArrays[E] {
   const size = bytesPerSample(encoding);
   if (bytes.byteLength % size !== 0) {
     throw new RangeError(`${bytes.byteLength} bytes is not a whole number of ${encoding} samples (${size} bytes each)`);
   }
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  switch (encoding) {
-    case 'pcm16':
-      return new Int16Array(copy.buffer) as SampleArrays[E];
-    case 'f32':
-      return new Float32Array(copy.buffer) as SampleArrays[E];
-    default:
-      return copy as SampleArrays[E];
-  }
+  const samples = allocSamples(encoding, bytes.byteLength / size);
+  samplesToBytes(samples).set(bytes);
+  return samples;
 }

@@ -13,6 +13,7 @@ export * from './graph/model.js';
 export type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } from './graph/resolved.js';
 export { buildGraph, type ValidateOptions, type ValidationResult, validateGraph } from './graph/validate.js';
 export * from './node.js';
+export { clientFrameMask } from './provider/client-frame-mask.js';
 export { type ClosableSocket, closeSocket } from './provider/close-socket.js';
 export { apiKeyField, configWithKeyRedacted, toolSpecSchema } from './provider/config-fields.js';
 export { type ConversationConfig, conversationSchema } from './provider/conversation-config.js';

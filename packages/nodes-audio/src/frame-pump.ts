@@ -30,17 +30,16 @@ export interface PumpOptions {
 export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOptions): Observable<AudioFrame> {
   const { scheduler, demand } = options;
   return new Observable<AudioFrame>((subscriber) => {
-    const stop = new AbortController();
+    // A plain flag, checked after every await: an AbortSignal's getter cost showed per frame.
+    let ended = false;
     // Opened once per subscription; whatever happens to the loop, teardown closes what this opened.
     const opening = open();
-    const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
-    // The one sleep in progress, cut short on stop: no abort listener added and removed per frame.
-    let sleeping: { timer: { unsubscribe(): void }; wake: () => void } | undefined;
-    stop.signal.addEventListener('abort', () => {
-      sleeping?.timer.unsubscribe();
-      sleeping?.wake();
-      sleeping = undefined;
+    let end = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      end = resolve;
     });
+    // The one sleep in progress, cut short on stop: no listener added and removed per frame.
+    let sleeping: { timer: { unsubscribe(): void }; wake: () => void } | undefined;
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
         const timer = scheduler.schedule(() => {
@@ -52,7 +51,7 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
 
     const run = async () => {
       const reader = await opening;
-      if (stop.signal.aborted) return;
+      if (ended) return;
       const { format } = reader;
       const frameSize = Math.max(1, Math.round((options.frameMs * format.sampleRate) / 1000));
       let emitted = 0;
@@ -62,15 +61,15 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
       let sinceYield = 0;
       let percent = -1;
       const total = reader.totalFrames;
-      while (!stop.signal.aborted) {
+      while (!ended) {
         if (!demand.ready) {
           await Promise.race([demand.whenReady(), stopped]);
-          if (stop.signal.aborted) return;
+          if (ended) return;
           clockStart = scheduler.now();
           mediaStart = (emitted / format.sampleRate) * 1000;
         }
         const samples = await reader.read(frameSize);
-        if (stop.signal.aborted) return;
+        if (ended) return;
         if (!samples) {
           if (!options.loop || emptyPass) return;
           emptyPass = true;
@@ -82,12 +81,12 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
         if (options.pace === 'realtime') {
           const wait = clockStart + timestamp - mediaStart - scheduler.now();
           if (wait > 0) await sleep(wait);
-          if (stop.signal.aborted) return;
+          if (ended) return;
         } else if (++sinceYield === FAST_YIELD_FRAMES) {
           // Reads that hit the read-ahead buffer settle as microtasks: let timers and I/O run too.
           sinceYield = 0;
           await new Promise((resolve) => setImmediate(resolve));
-          if (stop.signal.aborted) return;
+          if (ended) return;
         }
         subscriber.next({ kind: 'audio', timestamp, format, samples });
         emitted += samples.length / format.channels;
@@ -103,14 +102,18 @@ export function pumpFrames(open: () => Promise<AudioReader>, options: PumpOption
 
     run().then(
       () => {
-        if (!stop.signal.aborted) subscriber.complete();
+        if (!ended) subscriber.complete();
       },
       (error) => {
-        if (!stop.signal.aborted) subscriber.error(error);
+        if (!ended) subscriber.error(error);
       },
     );
     return () => {
-      stop.abort();
+      ended = true;
+      sleeping?.timer.unsubscribe();
+      sleeping?.wake();
+      sleeping = undefined;
+      end();
       const released = opening.then(
         (reader) => reader.close(),
         () => {},

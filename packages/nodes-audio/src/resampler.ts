@@ -1,3 +1,4 @@
+import { allocSamples } from '@beluga-voice/core';
 import { designPolyphaseBank, type PolyphaseBank, type ResampleQuality } from './polyphase-filter.js';
 import { createPolyphaseKernel, type PolyphaseKernel } from './polyphase-kernel.js';
 
@@ -131,9 +132,7 @@ export class Resampler {
       newest -= drop;
     }
     this.newest = newest;
-    const out = (
-      encoding === 'pcm16' ? new Int16Array(count * this.outChannels) : new Float32Array(count * this.outChannels)
-    ) as PcmArray<E>;
+    const out = allocSamples(encoding, count * this.outChannels) as PcmArray<E>;
     this.kernel.store(out, this.outChannels, count);
     return out;
   }

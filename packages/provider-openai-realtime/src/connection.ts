@@ -1,4 +1,4 @@
-import { redact, S2SError } from '@beluga-voice/core';
+import { clientFrameMask, redact, S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
 import { errorFromUpgradeStatus, MAX_MESSAGE_BYTES } from './errors.js';
@@ -35,7 +35,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.protocol === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers, maxPayload: MAX_MESSAGE_BYTES });
+    const socket = new WebSocket(url, { headers, maxPayload: MAX_MESSAGE_BYTES, ...clientFrameMask(new URL(url)) });
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
       options.signal?.removeEventListener('abort', onAbort);

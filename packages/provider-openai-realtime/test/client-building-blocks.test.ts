@@ -137,6 +137,26 @@ describe('server event parsing', () => {
       kind: 'invalid',
       problem: expect.stringContaining('delta'),
     });
+    // Transcript and text deltas take the same field-by-field path as audio, with the same result.
+    const transcript = { response_id: 'r', item_id: 'i', output_index: 0, content_index: 0, delta: 'Hel' };
+    expect(parseServerEvent(JSON.stringify({ type: 'response.audio_transcript.delta', ...transcript }))).toEqual({
+      kind: 'event',
+      event: { type: 'response.output_audio_transcript.delta', ...transcript },
+    });
+    expect(parseServerEvent(JSON.stringify({ type: 'response.output_text.delta', ...transcript }))).toEqual({
+      kind: 'event',
+      event: { type: 'response.output_text.delta', ...transcript },
+    });
+    expect(
+      parseServerEvent(JSON.stringify({ type: 'response.output_audio_transcript.delta', ...transcript, delta: 5 })),
+    ).toEqual({
+      kind: 'invalid',
+      type: 'response.output_audio_transcript.delta',
+      problem: expect.stringMatching(/^delta: /),
+    });
+    expect(
+      parseServerEvent(JSON.stringify({ type: 'response.output_text.delta', ...transcript, output_index: -1 })),
+    ).toMatchObject({ kind: 'invalid', problem: expect.stringMatching(/^output_index: /) });
     expect(parseServerEvent('{"type":"something.new"}')).toEqual({ kind: 'unknown', type: 'something.new' });
     expect(parseServerEvent('nope')).toEqual({ kind: 'invalid', problem: 'not JSON (4 chars)' });
   });

@@ -1,4 +1,4 @@
-import { type AudioEncoding, f32ToPcm16, pcm16ToF32, type Samples } from '../audio-format.js';
+import { type AudioEncoding, bytesToSamples, f32ToPcm16, pcm16ToF32, type Samples } from '../audio-format.js';
 import { g711Decode, g711DecodeF32 } from './g711.js';
 import type { WavSampleCoding } from './wav-header.js';
 
@@ -68,8 +68,7 @@ function readInt16(bytes: Uint8Array, coding: WavSampleCoding, bigEndian: boolea
   if (coding === 'mulaw' || coding === 'alaw') return g711Decode(coding, bytes);
   if (coding !== 's16') return f32ToPcm16(readFloats(bytes, coding, bigEndian));
   // Little-endian data on a little-endian host (Node on x64/arm64): one copy, no per-sample work.
-  // `new Uint8Array(bytes)` copies (a Buffer's `slice` would not).
-  if (!bigEndian) return new Int16Array(new Uint8Array(bytes).buffer);
+  if (!bigEndian) return bytesToSamples('pcm16', bytes);
   const out = new Int16Array(bytes.byteLength / 2);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, !bigEndian);

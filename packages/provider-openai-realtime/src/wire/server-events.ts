@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fastAudioDelta } from './audio-delta.js';
+import { fastResponseDelta, isResponseDeltaType } from './response-delta.js';
 
 /**
  * Zod schemas for every server event of the Realtime API. Beta names are mapped to their GA
@@ -213,8 +213,8 @@ export function parseServerEvent(text: string): ParsedServerEvent {
   const given = (raw as { type: string }).type;
   const type = BETA_TO_GA[given] ?? given;
   if (!KNOWN.has(type)) return { kind: 'unknown', type: given };
-  if (type === 'response.output_audio.delta') {
-    const delta = fastAudioDelta(raw as Record<string, unknown>);
+  if (isResponseDeltaType(type)) {
+    const delta = fastResponseDelta(type, raw as Record<string, unknown>);
     if (delta) return { kind: 'event', event: delta as ServerEvent };
   }
   const result = serverEventSchema.safeParse({ ...(raw as object), type });

@@ -1,0 +1,17 @@
+/**
+ * Masking (RFC 6455 §10.3) keeps a script-controlled payload from being read as HTTP by a proxy
+ * that sees the plaintext. On TLS or loopback no such proxy can, so a client there may mask with a
+ * zero key, which `ws` skips: no copy of every outgoing payload and no random key per message.
+ */
+export function clientFrameMask(url: URL): { generateMask?: (mask: Uint8Array) => void } {
+  return url.protocol === 'wss:' || isLoopback(url.hostname) ? { generateMask: zeroMask } : {};
+}
+
+function zeroMask(mask: Uint8Array): void {
+  mask.fill(0);
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
