@@ -70,7 +70,9 @@ function planRate(layout: HeapLayout, w: SileroRateWeights): RatePlan {
   const pad = stft.filter / 4;
   const frames = (inputLength + pad - stft.filter) / stft.hop + 1;
   if (!Number.isInteger(frames) || stft.filter % 4 !== 0) {
-    throw new Error(`Silero ${sampleRate} Hz: an STFT of filter ${stft.filter}, hop ${stft.hop} does not fit the input`);
+    throw new Error(
+      `Silero ${sampleRate} Hz: an STFT of filter ${stft.filter}, hop ${stft.hop} does not fit the input`,
+    );
   }
   const input = layout.alloc(inputLength + pad);
   const rows = 2 * stft.bins;
@@ -99,11 +101,16 @@ function planRate(layout: HeapLayout, w: SileroRateWeights): RatePlan {
     const last = l === w.encoder.length - 1;
     const next = ceil4(conv.outputs);
     if (last && (cols !== 1 || conv.outputs !== lstm.inputs)) {
-      throw new Error(`Silero ${sampleRate} Hz: the encoder ends in ${cols} frames of ${conv.outputs}, not one of ${lstm.inputs}`);
+      throw new Error(
+        `Silero ${sampleRate} Hz: the encoder ends in ${cols} frames of ${conv.outputs}, not one of ${lstm.inputs}`,
+      );
     }
     const out = last ? column : layout.alloc((cols + 2) * next) + next;
     encoder.push({
-      w: layout.alloc(conv.outputs * 3 * channels, timeMajorConvWeights(conv.weight, conv.outputs, conv.inputs, channels)),
+      w: layout.alloc(
+        conv.outputs * 3 * channels,
+        timeMajorConvWeights(conv.weight, conv.outputs, conv.inputs, channels),
+      ),
       k: 3 * channels,
       rows: conv.outputs,
       x,
@@ -138,7 +145,8 @@ function planRate(layout: HeapLayout, w: SileroRateWeights): RatePlan {
     outStride: 0,
     relu: 0,
   };
-  if (lstmColumn % 4 !== 0) throw new Error(`Silero ${sampleRate} Hz: LSTM column of ${lstmColumn} is not a multiple of 4`);
+  if (lstmColumn % 4 !== 0)
+    throw new Error(`Silero ${sampleRate} Hz: LSTM column of ${lstmColumn} is not a multiple of 4`);
   return {
     input,
     inputLength,
@@ -169,7 +177,10 @@ export class SileroKernel {
   private readonly plans = new Map<number, RatePlan>();
   private plan: RatePlan;
 
-  constructor(weights: ReadonlyMap<number, SileroRateWeights>, createOps: (floats: number) => SileroKernelOps = defaultOps) {
+  constructor(
+    weights: ReadonlyMap<number, SileroRateWeights>,
+    createOps: (floats: number) => SileroKernelOps = defaultOps,
+  ) {
     const layout = new HeapLayout();
     for (const [rate, w] of weights) this.plans.set(rate, planRate(layout, w));
     this.ops = createOps(layout.size);

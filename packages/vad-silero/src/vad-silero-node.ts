@@ -37,7 +37,8 @@ const config = z
 
 export const vadSilero = defineNode({
   type: 'audio.vad-silero',
-  summary: 'Silero VAD v5 (own WebAssembly SIMD kernel, or onnxruntime); emits speech-start/stop and passes audio through',
+  summary:
+    'Silero VAD v5 (own WebAssembly SIMD kernel, or onnxruntime); emits speech-start/stop and passes audio through',
   config,
   demand: 'passes',
   inputs: {

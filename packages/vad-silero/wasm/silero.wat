@@ -13,9 +13,12 @@
     (param $w i32) (param $k i32) (param $rows i32)
     (param $x i32) (param $colStride i32) (param $cols i32)
     (param $bias i32) (param $out i32) (param $outStride i32) (param $relu i32)
-    (local $r i32) (local $j i32) (local $wp i32) (local $xp i32) (local $end i32) (local $end8 i32)
-    (local $row i32) (local $a0 v128) (local $a1 v128) (local $s f32)
+    (local $r i32) (local $j i32) (local $i i32) (local $wp i32) (local $xp i32) (local $end8 i32)
+    (local $row i32) (local $b f32) (local $o i32) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $x1 i32) (local $x2 i32) (local $x3 i32)
     (local.set $row (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $end8 (i32.and (local.get $row) (i32.const -32)))
     (local.set $w (i32.shl (local.get $w) (i32.const 2)))
     (local.set $x (i32.shl (local.get $x) (i32.const 2)))
     (local.set $bias (i32.shl (local.get $bias) (i32.const 2)))
@@ -25,48 +28,87 @@
     (block $rowsDone
       (loop $rowsLoop
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $wp (i32.add (local.get $w) (i32.mul (local.get $r) (local.get $row))))
+        (local.set $b (f32.load (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))))
         (local.set $j (i32.const 0))
+        ;; Four columns at a time: each weight vector is loaded once for the four dot products.
+        (block $quadsDone
+          (loop $quadsLoop
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cols)))
+            (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $j) (local.get $colStride))))
+            (local.set $x1 (i32.add (local.get $xp) (local.get $colStride)))
+            (local.set $x2 (i32.add (local.get $x1) (local.get $colStride)))
+            (local.set $x3 (i32.add (local.get $x2) (local.get $colStride)))
+            (local.set $a0 (v128.const f32x4 0 0 0 0))
+            (local.set $a1 (v128.const f32x4 0 0 0 0))
+            (local.set $a2 (v128.const f32x4 0 0 0 0))
+            (local.set $a3 (v128.const f32x4 0 0 0 0))
+            (local.set $i (i32.const 0))
+            (block $stepsDone
+              (loop $steps
+                (br_if $stepsDone (i32.ge_u (local.get $i) (local.get $row)))
+                (local.set $wv (v128.load (i32.add (local.get $wp) (local.get $i))))
+                (local.set $a0 (f32x4.add (local.get $a0)
+                  (f32x4.mul (local.get $wv) (v128.load (i32.add (local.get $xp) (local.get $i))))))
+                (local.set $a1 (f32x4.add (local.get $a1)
+                  (f32x4.mul (local.get $wv) (v128.load (i32.add (local.get $x1) (local.get $i))))))
+                (local.set $a2 (f32x4.add (local.get $a2)
+                  (f32x4.mul (local.get $wv) (v128.load (i32.add (local.get $x2) (local.get $i))))))
+                (local.set $a3 (f32x4.add (local.get $a3)
+                  (f32x4.mul (local.get $wv) (v128.load (i32.add (local.get $x3) (local.get $i))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $steps)))
+            (call $store (local.get $o) (local.get $a0) (local.get $b) (local.get $relu))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+            (call $store (local.get $o) (local.get $a1) (local.get $b) (local.get $relu))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+            (call $store (local.get $o) (local.get $a2) (local.get $b) (local.get $relu))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+            (call $store (local.get $o) (local.get $a3) (local.get $b) (local.get $relu))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $quadsLoop)))
+        ;; The remaining columns one at a time, with two accumulators so that adds do not wait on each other.
         (block $colsDone
           (loop $colsLoop
             (br_if $colsDone (i32.ge_u (local.get $j) (local.get $cols)))
-            (local.set $wp (i32.add (local.get $w) (i32.mul (local.get $r) (local.get $row))))
             (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $j) (local.get $colStride))))
-            (local.set $end (i32.add (local.get $wp) (local.get $row)))
-            (local.set $end8 (i32.add (local.get $wp) (i32.and (local.get $row) (i32.const -32))))
             (local.set $a0 (v128.const f32x4 0 0 0 0))
             (local.set $a1 (v128.const f32x4 0 0 0 0))
-            ;; Two accumulators, eight floats a step: the adds of one do not wait on the other's.
+            (local.set $i (i32.const 0))
             (block $blocks8
               (loop $steps8
-                (br_if $blocks8 (i32.ge_u (local.get $wp) (local.get $end8)))
+                (br_if $blocks8 (i32.ge_u (local.get $i) (local.get $end8)))
                 (local.set $a0 (f32x4.add (local.get $a0)
-                  (f32x4.mul (v128.load (local.get $wp)) (v128.load (local.get $xp)))))
+                  (f32x4.mul (v128.load (i32.add (local.get $wp) (local.get $i))) (v128.load (i32.add (local.get $xp) (local.get $i))))))
                 (local.set $a1 (f32x4.add (local.get $a1)
-                  (f32x4.mul (v128.load offset=16 (local.get $wp)) (v128.load offset=16 (local.get $xp)))))
-                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
-                (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+                  (f32x4.mul (v128.load offset=16 (i32.add (local.get $wp) (local.get $i))) (v128.load offset=16 (i32.add (local.get $xp) (local.get $i))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 32)))
                 (br $steps8)))
-            (if (i32.lt_u (local.get $wp) (local.get $end))
+            (if (i32.lt_u (local.get $i) (local.get $row))
               (then
                 (local.set $a0 (f32x4.add (local.get $a0)
-                  (f32x4.mul (v128.load (local.get $wp)) (v128.load (local.get $xp)))))))
-            (local.set $a0 (f32x4.add (local.get $a0) (local.get $a1)))
-            (local.set $s
-              (f32.add
-                (f32.add
-                  (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
-                  (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0))))
-                (f32.load (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2))))))
-            (if (local.get $relu)
-              (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
-            (f32.store
-              (i32.add (local.get $out)
-                (i32.add (i32.mul (local.get $j) (local.get $outStride)) (i32.shl (local.get $r) (i32.const 2))))
-              (local.get $s))
+                  (f32x4.mul (v128.load (i32.add (local.get $wp) (local.get $i))) (v128.load (i32.add (local.get $xp) (local.get $i))))))))
+            (call $store (local.get $o) (f32x4.add (local.get $a0) (local.get $a1)) (local.get $b) (local.get $relu))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $colsLoop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowsLoop))))
+
+  ;; Stores act(the sum of the lanes of `acc` + `bias`) at byte `at`.
+  (func $store (param $at i32) (param $acc v128) (param $bias f32) (param $relu i32)
+    (local $s f32)
+    (local.set $s
+      (f32.add
+        (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+          (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))
+        (local.get $bias)))
+    (if (local.get $relu)
+      (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
+    (f32.store (local.get $at) (local.get $s)))
 
   ;; dst[t * dstStride + b] = sqrt(src[t * srcStride + b]^2 + src[t * srcStride + bins + b]^2) for
   ;; every frame t < frames and bin b < bins: the STFT's magnitude from its real and imaginary rows.
