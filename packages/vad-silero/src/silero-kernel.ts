@@ -207,11 +207,12 @@ export class SileroKernel {
     const { ops, plan } = this;
     const heap = ops.heap;
     const end = plan.input + plan.inputLength;
+    // The right edge reflected (the graph's Pad, mode reflect): x[n - 1 + k] = x[n - 1 - k].
     for (let j = 0; j < plan.pad; j++) heap[end + j] = heap[end - 2 - j];
     this.matmul(plan.stft);
     const { stft, magnitude } = plan;
     ops.magnitude(stft.out, magnitude.dst, magnitude.bins, stft.cols, stft.outStride, magnitude.stride);
-    for (const step of plan.encoder) this.matmul(step);
+    for (let l = 0; l < plan.encoder.length; l++) this.matmul(plan.encoder[l]);
     this.matmul(plan.lstm);
     const { hidden, cell, decoderWeight } = plan;
     const gates = plan.lstm.out;
@@ -222,10 +223,10 @@ export class SileroKernel {
       const forget = sigmoid(heap[gates + hidden + j]);
       const candidate = Math.tanh(heap[gates + 2 * hidden + j]);
       const output = sigmoid(heap[gates + 3 * hidden + j]);
-      const c = forget * heap[cell + j] + input * candidate;
-      heap[cell + j] = c;
-      const hj = output * Math.tanh(heap[cell + j]);
-      heap[h + j] = hj;
+      // Stored as float32 before use, as onnxruntime keeps them.
+      heap[cell + j] = forget * heap[cell + j] + input * candidate;
+      heap[h + j] = output * Math.tanh(heap[cell + j]);
+      // The decoder: ReLU, then the 1×1 convolution to one logit.
       if (heap[h + j] > 0) logit += heap[decoderWeight + j] * heap[h + j];
     }
     return Math.fround(sigmoid(logit));
