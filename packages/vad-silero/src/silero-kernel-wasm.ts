@@ -50,8 +50,15 @@ export function wasmKernelError(): string | undefined {
 export function wasmKernelOps(floats: number): SileroKernelOps | undefined {
   const m = kernelModule();
   if ('error' in m) return undefined;
-  const memory = new (WASM as WasmApi).Memory({ initial: Math.ceil((floats * 4) / PAGE) });
-  const exports = new (WASM as WasmApi).Instance(m.module, { env: { memory } }).exports as Exports;
+  let memory: WasmMemory;
+  let exports: Exports;
+  try {
+    memory = new (WASM as WasmApi).Memory({ initial: Math.ceil((floats * 4) / PAGE) });
+    exports = new (WASM as WasmApi).Instance(m.module, { env: { memory } }).exports as Exports;
+  } catch {
+    // No memory for one more instance: this VAD runs in JavaScript, the others keep theirs.
+    return undefined;
+  }
   return {
     kind: 'wasm-simd',
     heap: new Float32Array(memory.buffer, 0, floats),
