@@ -56,7 +56,11 @@ class Branch {
         `${this.where}: tensor ${name} is [${tensor.dims.join(', ')}], expected [${dims.map((d) => (d === -1 ? '?' : d)).join(', ')}]`,
       );
     }
-    return { data: tensor.floats(), dims: tensor.dims, value };
+    try {
+      return { data: tensor.floats(), dims: tensor.dims, value };
+    } catch (error) {
+      throw new Error(`${this.where}: ${(error as Error).message}`);
+    }
   }
 
   /** The Conv node whose weight is `value`, with its stride, checked for kernel size and padding. */

@@ -47,6 +47,29 @@ describe('loading the Silero model into the kernel', () => {
     );
   });
 
+  it('a weight whose shape and data disagree: names the branch, the tensor and both sizes', async () => {
+    // The 8 kHz branch's encoder.1 weight declared [65, 128, 3], with the data of [64, 128, 3].
+    const bytes = Buffer.from(model);
+    const dims = Buffer.from([0x08, 0x40, 0x08, 0x80, 0x01, 0x08, 0x03]);
+    const at = bytes.indexOf(dims, bytes.indexOf('encoder.1.reparam_conv.weight'));
+    bytes[at + 1] = 65;
+    const path = modelFile('reshaped.onnx', bytes);
+    await expect(SileroVad.load({ backend: 'kernel', modelPath: path })).rejects.toThrow(
+      `${path} is not a Silero VAD v5 model: the 8000 Hz branch: tensor encoder.1.reparam_conv.weight [65, 128, 3] has 98304 bytes of data, not 99840`,
+    );
+  });
+
+  it('a weight of another shape than the model needs: names the branch, the tensor and both shapes', async () => {
+    // The 16 kHz branch's first convolution declared over 130 channels: the STFT gives 129.
+    const bytes = Buffer.from(model);
+    const dims = Buffer.from([0x08, 0x80, 0x01, 0x08, 0x81, 0x01, 0x08, 0x03]);
+    bytes[bytes.indexOf(dims) + 4] = 0x82;
+    const path = modelFile('wider.onnx', bytes);
+    await expect(SileroVad.load({ backend: 'kernel', modelPath: path })).rejects.toThrow(
+      `${path} is not a Silero VAD v5 model: the 16000 Hz branch: tensor encoder.0.reparam_conv.weight is [128, 130, 3], expected [?, 129, 3]`,
+    );
+  });
+
   it('a valid ONNX file without the If on the sample rate: says what is missing', async () => {
     const path = modelFile('no-rate-switch.onnx', renamed('Equal', 'Equel'));
     await expect(SileroVad.load({ backend: 'kernel', modelPath: path })).rejects.toThrow(
