@@ -92,8 +92,7 @@ function planRate(layout: HeapLayout, w: SileroRateWeights): RatePlan {
   let channels = ceil4(stft.bins);
   let x = layout.alloc((frames + 2) * channels);
   const magnitude = { dst: x + channels, bins: stft.bins, stride: channels };
-  const lstmColumn = lstm.inputs + lstm.hidden;
-  const column = layout.alloc(lstmColumn);
+  const column = layout.alloc(lstm.inputs + lstm.hidden);
   const encoder: MatmulStep[] = [];
   let length = frames;
   for (const [l, conv] of w.encoder.entries()) {
@@ -125,28 +124,6 @@ function planRate(layout: HeapLayout, w: SileroRateWeights): RatePlan {
     channels = next;
     length = cols;
   }
-  // One matmul for the four gates over [x, h]: rows [weight_ih | weight_hh], bias bias_ih + bias_hh.
-  const gates = 4 * lstm.hidden;
-  const weights = new Float32Array(gates * lstmColumn);
-  for (let r = 0; r < gates; r++) {
-    weights.set(lstm.weightIh.subarray(r * lstm.inputs, (r + 1) * lstm.inputs), r * lstmColumn);
-    weights.set(lstm.weightHh.subarray(r * lstm.hidden, (r + 1) * lstm.hidden), r * lstmColumn + lstm.inputs);
-  }
-  const bias = Float32Array.from(lstm.biasIh, (b, r) => b + lstm.biasHh[r]);
-  const lstmStep: MatmulStep = {
-    w: layout.alloc(weights.length, weights),
-    k: lstmColumn,
-    rows: gates,
-    x: column,
-    colStride: 0,
-    cols: 1,
-    bias: layout.alloc(gates, bias),
-    out: layout.alloc(gates),
-    outStride: 0,
-    relu: 0,
-  };
-  if (lstmColumn % 4 !== 0)
-    throw new Error(`Silero ${sampleRate} Hz: LSTM column of ${lstmColumn} is not a multiple of 4`);
   return {
     input,
     inputLength,
@@ -154,11 +131,38 @@ function planRate(layout: HeapLayout, w: SileroRateWeights): RatePlan {
     stft: stftStep,
     magnitude,
     encoder,
-    lstm: lstmStep,
+    lstm: lstmStep(layout, w, column),
     hidden: lstm.hidden,
     cell: layout.alloc(lstm.hidden),
     decoderWeight: layout.alloc(lstm.hidden, w.decoder.weight),
     decoderBias: w.decoder.bias,
+  };
+}
+
+/** One matmul for the four gates over the column [x, h]: rows [weight_ih | weight_hh], bias bias_ih + bias_hh. */
+function lstmStep(layout: HeapLayout, { sampleRate, lstm }: SileroRateWeights, column: number): MatmulStep {
+  const k = lstm.inputs + lstm.hidden;
+  if (k % 4 !== 0) throw new Error(`Silero ${sampleRate} Hz: an LSTM column of ${k} is not a multiple of 4`);
+  const rows = 4 * lstm.hidden;
+  const weights = new Float32Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    weights.set(lstm.weightIh.subarray(r * lstm.inputs, (r + 1) * lstm.inputs), r * k);
+    weights.set(lstm.weightHh.subarray(r * lstm.hidden, (r + 1) * lstm.hidden), r * k + lstm.inputs);
+  }
+  return {
+    w: layout.alloc(weights.length, weights),
+    k,
+    rows,
+    x: column,
+    colStride: 0,
+    cols: 1,
+    bias: layout.alloc(
+      rows,
+      Float32Array.from(lstm.biasIh, (b, r) => b + lstm.biasHh[r]),
+    ),
+    out: layout.alloc(rows),
+    outStride: 0,
+    relu: 0,
   };
 }
 
