@@ -1,57 +1,59 @@
 import { readFile } from 'node:fs/promises';
-import type { Tensor } from 'onnxruntime-web';
-import { loadOnnxRuntime, type Ort } from './onnx-runtime.js';
-import type { OrtBackend, OrtBackendChoice } from './ort-backend.js';
+import type { SileroBackend, SileroBackendChoice } from './ort-backend.js';
+import { ortEngine } from './ort-engine.js';
+import type { SileroEngine } from './silero-engine.js';
+import { SileroKernel } from './silero-kernel.js';
 import { SILERO_CONTEXT_SAMPLES, SILERO_WINDOW_SAMPLES, sileroModelPath } from './silero-model.js';
-
-type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
+import { readSileroWeights } from './silero-weights.js';
 
 export interface SileroLoadOptions {
-  readonly backend?: OrtBackendChoice;
+  readonly backend?: SileroBackendChoice;
   readonly modelPath?: string;
 }
 
-/** Shape of the recurrent state tensor. */
-const STATE_DIMS = [2, 1, 128];
+/** The package's own forward pass as an engine (synchronous; nothing to release). */
+function kernelEngine(model: Uint8Array, modelPath: string): SileroEngine {
+  const kernel = new SileroKernel(readSileroWeights(model, modelPath));
+  return {
+    backend: 'kernel',
+    start: (sampleRate) => kernel.start(sampleRate),
+    run: () => kernel.run(),
+    close: async () => undefined,
+  };
+}
 
 /**
- * Silero VAD v5 on onnxruntime (CPU, one thread: the model is tiny and threads only add
- * scheduling cost). Keeps the recurrent state and the context samples between windows;
+ * Silero VAD v5: keeps the recurrent state and the context samples between windows;
  * `probability` must not be called again before the previous call has settled.
  */
 export class SileroVad {
   // Set by `start`, which the constructor calls.
-  private input!: Tensor;
-  private rate!: Tensor;
-  private state!: Tensor;
+  private input!: Float32Array;
   private context = 0;
   private window = 0;
 
-  private constructor(
-    private readonly ort: Ort,
-    private readonly session: Session,
-    /** The onnxruntime this instance runs on. */
-    readonly backend: OrtBackend,
-  ) {
+  private constructor(private readonly engine: SileroEngine) {
     this.start(16000);
   }
 
-  /** Loads the model on the chosen onnxruntime (`auto`: onnxruntime-node if installed, else WASM). */
+  /** What runs the model: the package's kernel or an onnxruntime. */
+  get backend(): SileroBackend {
+    return this.engine.backend;
+  }
+
+  /** Loads the model on the chosen backend (`auto`: the kernel). */
   static async load(options: SileroLoadOptions = {}): Promise<SileroVad> {
-    const { ort, backend } = await loadOnnxRuntime(options.backend ?? 'auto');
+    const choice = options.backend ?? 'auto';
     const modelPath = options.modelPath ?? sileroModelPath();
     const model = await readFile(modelPath).catch((error: NodeJS.ErrnoException) => {
       throw new Error(
         `cannot read the Silero model ${modelPath}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
       );
     });
-    const session = await ort.InferenceSession.create(new Uint8Array(model), {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
-    return new SileroVad(ort, session, backend);
+    const bytes = new Uint8Array(model.buffer, model.byteOffset, model.byteLength);
+    const engine =
+      choice === 'kernel' || choice === 'auto' ? kernelEngine(bytes, modelPath) : await ortEngine(choice, bytes);
+    return new SileroVad(engine);
   }
 
   /** Window length in samples at the current rate. */
@@ -67,10 +69,7 @@ export class SileroVad {
     }
     this.window = window;
     this.context = SILERO_CONTEXT_SAMPLES[sampleRate];
-    const size = this.context + window;
-    this.input = new this.ort.Tensor('float32', new Float32Array(size), [1, size]);
-    this.rate = new this.ort.Tensor('int64', BigInt64Array.of(BigInt(sampleRate)));
-    this.state = new this.ort.Tensor('float32', new Float32Array(2 * 128), STATE_DIMS);
+    this.input = this.engine.start(sampleRate);
     return window;
   }
 
@@ -79,16 +78,13 @@ export class SileroVad {
     if (window.length !== this.window) {
       throw new RangeError(`Silero VAD takes windows of ${this.window} samples, not ${window.length}`);
     }
-    const input = this.input.data as Float32Array;
     // The last samples of the previous window become this one's context.
-    input.copyWithin(0, this.window, this.window + this.context);
-    input.set(window, this.context);
-    const out = await this.session.run({ input: this.input, state: this.state, sr: this.rate });
-    this.state = out.stateN;
-    return (out.output.data as Float32Array)[0];
+    this.input.copyWithin(0, this.window, this.window + this.context);
+    this.input.set(window, this.context);
+    return this.engine.run();
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await this.engine.close();
   }
 }

@@ -23,9 +23,11 @@ const config = z
       .default(true)
       .describe("Place speech-start/stop on the signal's level near Silero's decision (Silero lags the signal)"),
     backend: z
-      .enum(['auto', 'web', 'node'])
+      .enum(['auto', 'kernel', 'web', 'node'])
       .default('auto')
-      .describe('onnxruntime: node (native, if installed), web (WASM, always there) or auto (node if installed)'),
+      .describe(
+        "What runs the model: kernel (the package's own, WebAssembly SIMD), web (onnxruntime-web), node (onnxruntime-node, if installed); auto: kernel",
+      ),
   })
   .strict()
   .refine((c) => c.exitThreshold === undefined || c.exitThreshold <= c.threshold, {
@@ -35,7 +37,8 @@ const config = z
 
 export const vadSilero = defineNode({
   type: 'audio.vad-silero',
-  summary: 'Silero VAD v5 (onnxruntime-node or WASM); emits speech-start/stop and passes audio through',
+  summary:
+    'Silero VAD v5 (own WebAssembly SIMD kernel, or onnxruntime); emits speech-start/stop and passes audio through',
   config,
   demand: 'passes',
   inputs: {

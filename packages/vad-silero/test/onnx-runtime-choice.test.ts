@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadOnnxRuntime } from '../src/onnx-runtime.js';
 import { ONNXRUNTIME_NODE_MISSING } from '../src/ort-backend.js';
+import { SileroVad } from '../src/silero-vad.js';
+import { vadSilero } from '../src/vad-silero-node.js';
 
 /** What `require` throws for a package that is not installed. */
 function notInstalled(): never {
@@ -35,5 +37,27 @@ describe('choosing the onnxruntime', () => {
   it('web never loads onnxruntime-node', async () => {
     const { backend } = await loadOnnxRuntime('web', notInstalled);
     expect(backend).toBe('web');
+  });
+
+  it('SileroVad runs on the kernel by default (auto) and on each onnxruntime when asked', async () => {
+    for (const [choice, backend] of [
+      [undefined, 'kernel'],
+      ['auto', 'kernel'],
+      ['kernel', 'kernel'],
+      ['web', 'web'],
+      ['node', 'node'],
+    ] as const) {
+      const vad = await SileroVad.load({ backend: choice });
+      expect(vad.backend, `backend ${choice}`).toBe(backend);
+      await vad.close();
+    }
+  });
+
+  it('the node takes backend kernel, web, node or auto (the default)', () => {
+    expect(vadSilero.config.parse({}).backend).toBe('auto');
+    for (const backend of ['kernel', 'web', 'node', 'auto']) {
+      expect(vadSilero.config.parse({ backend }).backend).toBe(backend);
+    }
+    expect(vadSilero.config.safeParse({ backend: 'wasm' }).success).toBe(false);
   });
 });

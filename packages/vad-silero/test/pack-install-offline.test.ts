@@ -26,7 +26,7 @@ function app(name: string): string {
 }
 
 describe('@beluga-voice/vad-silero from its tarball with plain npm', () => {
-  it('installs offline with install scripts on, without onnxruntime-node, and finds speech on WASM', () => {
+  it('installs offline with install scripts on, without onnxruntime-node, and finds speech on its WebAssembly kernel', () => {
     const tarballs = ['core', 'nodes-audio', 'vad-silero'].map((p) => {
       const out = run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', p));
       const file = out.trim().split('\n').at(-1) as string;
@@ -40,6 +40,8 @@ describe('@beluga-voice/vad-silero from its tarball with plain npm', () => {
     run('npm', [...npm, '--offline'], dir, { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' });
     expect(existsSync(join(dir, 'node_modules', 'onnxruntime-node'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules', '@beluga-voice', 'vad-silero', 'model', 'LICENSE'))).toBe(true);
+    // The kernel ships built: without the .wasm it would fall back to JavaScript, several times slower.
+    expect(existsSync(join(dir, 'node_modules', '@beluga-voice', 'vad-silero', 'wasm', 'silero.wasm'))).toBe(true);
 
     copyFileSync(join(root, 'fixtures/audio/single-utterance-16k.wav'), join(dir, 'input.wav'));
     writeFileSync(

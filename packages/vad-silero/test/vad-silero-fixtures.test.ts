@@ -42,6 +42,20 @@ describe('audio.vad-silero on the fixtures (Silero v5 with boundaries placed on 
     }
   }
 
+  for (const c of CASES) {
+    it(`${c.name}: the kernel backend finds the very same boundaries as onnxruntime-node`, async () => {
+      const events = async (backend: string) => {
+        const h = await runNode(vadSilero, { id: 'vad', config: { backend }, inputs: { audio: c.frames } });
+        const out = await h.collect('events');
+        expect(await h.close()).toEqual([]);
+        return out;
+      };
+      const native = await events('node');
+      expect(native.length).toBeGreaterThanOrEqual(2);
+      expect(await events('kernel')).toEqual(native);
+    });
+  }
+
   it("without refine the boundaries are Silero's window edges, which lag the end of speech by 100 ms and more", async () => {
     const worst = [];
     for (const file of NOISY_FIXTURES) {
