@@ -37,15 +37,15 @@ describe('beluga validate', () => {
     });
   });
 
-  test('warns about a block link whose producer cannot pause, naming the link; the pipeline stays valid', async () => {
+  test('warns about a block link whose producer cannot pause, naming the link and its place in the file; the pipeline stays valid', async () => {
     expect(await beluga(['validate', 'block-unpausable.yaml'])).toEqual({
       code: 0,
       stdout: 'block-unpausable.yaml: ok (2 nodes, 1 links)\n',
       stderr:
-        'warning: link mic.audio->slow.audio: overflow block cannot hold back its producer: "mic" (test.mic) emits on its own schedule; ' +
+        'warning: block-unpausable.yaml:8:12  link mic.audio->slow.audio: overflow block cannot hold back its producer: "mic" (test.mic) emits on its own schedule; ' +
         'at run time the queue keeps its bound (100 ms) by dropping the oldest audio, counted as drops ' +
         '(block right after a pausable source (audio.file-source) or nodes that pass demand to one (audio.resample, audio.reframe, the VADs, G.711), ' +
-        'or declare drop-oldest to accept the loss) [block-cannot-pause]\n',
+        'or declare drop-oldest to accept the loss)  [block-cannot-pause]\n',
     });
   });
 

@@ -1,3 +1,4 @@
+import { formatFileIssue } from '../yaml/file-issue.js';
 import { pipelineJsonSchema } from '../yaml/json-schema.js';
 import { graphSpecToYaml } from '../yaml/to-yaml.js';
 import { type DiagramFormat, toDot, toMermaid } from './diagram.js';
@@ -12,7 +13,7 @@ export async function validateCommand(file: string, io: CliIo): Promise<ExitCode
   const loaded = await loadForCli(file, io, { checkResources: true });
   if (typeof loaded === 'number') return loaded;
   const graph = loaded.graph!;
-  for (const w of graph.warnings) io.stderr.write(`warning: ${w.message} (${w.fix}) [${w.code}]\n`);
+  for (const w of loaded.graphWarnings) io.stderr.write(`warning: ${formatFileIssue(w)}\n`);
   const inserted = graph.inserted.map((c) => `\n  inserts ${c.converter} as "${c.node}" (${c.reason})`).join('');
   io.stdout.write(
     `${file === '-' ? STDIN_NAME : file}: ok (${graph.nodes.size} nodes, ${graph.links.length} links)${inserted}\n`,

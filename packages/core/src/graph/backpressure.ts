@@ -44,6 +44,7 @@ export function planBackpressure(
           code: 'block-cannot-pause',
           message: `link ${link.id}: overflow block cannot hold back its producer: ${blocker}; at run time the queue keeps its bound (${limitText(link.queue)}) by dropping the oldest audio, counted as drops`,
           fix: 'block right after a pausable source (audio.file-source) or nodes that pass demand to one (audio.resample, audio.reframe, the VADs, G.711), or declare drop-oldest to accept the loss',
+          ...(link.path ? { path: link.path } : {}),
         });
       }
     }

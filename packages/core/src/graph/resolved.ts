@@ -2,7 +2,7 @@ import type { AudioFormat } from '../audio-format.js';
 import type { FrameKind } from '../frames.js';
 import type { AnyNodeSpec } from '../node.js';
 import type { QueueLimits } from '../runtime/queue-settings.js';
-import type { GraphIssue, GraphSpec, NodeErrorSettings } from './model.js';
+import type { GraphIssue, GraphSpec, IssuePath, NodeErrorSettings } from './model.js';
 
 export interface ResolvedNode {
   readonly id: string;
@@ -27,6 +27,8 @@ export interface ResolvedLink {
   readonly format?: AudioFormat;
   /** The producer stops when this link's `block` queue is full (a pausable source, or a chain passing demand to one). */
   readonly producerPauses?: boolean;
+  /** Where the link is declared in the spec (its file position, for a loaded pipeline). */
+  readonly path?: IssuePath;
 }
 
 export interface InsertedConverter {

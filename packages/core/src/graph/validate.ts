@@ -499,6 +499,7 @@ function resolveFormats(
             queue,
             feedback,
             format: prev.format,
+            path: link.path,
           });
           specLinks.push({ from: { node: prev.node, port: prev.port }, to: { node: convId, port: inPort } });
           inserted.push({
@@ -521,6 +522,7 @@ function resolveFormats(
           queue,
           feedback,
           format: prev.format,
+          path: link.path,
         });
         specLinks.push({ ...link.decl, from: { node: prev.node, port: prev.port } });
         inputs[link.to.port] ??= prev.format;
@@ -535,6 +537,7 @@ function resolveFormats(
         queue,
         feedback,
         ...(format ? { format } : {}),
+        path: link.path,
       });
       specLinks.push(link.decl);
     }

@@ -47,6 +47,8 @@ export interface LoadedPipeline {
   readonly plugins: readonly string[];
   /** Installed node packages that could not be loaded (they only matter if the pipeline uses their types). */
   readonly warnings: readonly string[];
+  /** The graph's own warnings (`graph.warnings`), placed in the file, in file order. */
+  readonly graphWarnings: readonly FileIssue[];
   /**
    * Every value that used `${…}`, as written, by `JSON.stringify` of its path in the file
    * (`["nodes","agent","config","baseUrl"]`): `graphSpecToYaml` writes them back unresolved.
@@ -125,6 +127,7 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
       baseDir,
       plugins: parsed.plugins,
       warnings: [],
+      graphWarnings: [],
       templates,
     };
   const skipped = new Set<string>();
@@ -147,6 +150,9 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
     issues.push(parsed.issueAt(issue.path ?? [], targetOf(issue), issue.code, issue.message, issue.fix));
   }
   const graph = issues.length === 0 && result.graph ? new Graph(result.graph) : undefined;
+  const graphWarnings = (graph?.warnings ?? []).map((w) =>
+    parsed.issueAt(w.path ?? [], 'value', w.code, w.message, w.fix),
+  );
   return {
     spec,
     ...(graph ? { graph } : {}),
@@ -155,6 +161,7 @@ function checkPipeline(parsed: ParsedPipeline, options: CheckOptions): LoadedPip
     baseDir,
     plugins: parsed.plugins,
     warnings: [],
+    graphWarnings: sortIssues(graphWarnings),
     templates,
   };
 }
