@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AudioCaps } from '../caps.js';
-import { defineNode, type NodeContext } from '../node.js';
+import { type ConfigCheckContext, type ConfigProblem, defineNode, type NodeContext } from '../node.js';
 import { type ConversationConfig, conversationSchema } from './conversation-config.js';
 import { bridgeProvider } from './provider-bridge.js';
 import type { ConversationContext, S2SCapabilities, S2SProvider } from './s2s.js';
@@ -18,6 +18,11 @@ export interface ProviderNodeDefinition<T extends string, S extends z.ZodObject>
   context?(config: z.output<S>): ConversationContext;
   /** How long `end-session` or inputs ending on their own wait for the current response (default 5000 ms); on `stop()` the pipeline's deadline governs. */
   readonly drainTimeoutMs?: number | ((config: z.output<S>) => number);
+  /** What `create` needs from outside the config (files, other node types), for `beluga validate` (see `NodeSpec.check`). */
+  check?(
+    config: z.output<S>,
+    context: ConfigCheckContext,
+  ): readonly ConfigProblem[] | Promise<readonly ConfigProblem[]>;
 }
 
 const DRAIN_TIMEOUT_MS = 5000;
@@ -52,6 +57,14 @@ export function defineProviderNode<const T extends string, S extends z.ZodObject
     summary: definition.summary,
     config,
     ...(definition.secrets ? { secrets: definition.secrets } : {}),
+    ...(definition.check
+      ? {
+          check: definition.check as (
+            c: C,
+            context: ConfigCheckContext,
+          ) => readonly ConfigProblem[] | Promise<readonly ConfigProblem[]>,
+        }
+      : {}),
     inputs: {
       audio: {
         kinds: ['audio', 'speech-start', 'speech-stop', 'text'],

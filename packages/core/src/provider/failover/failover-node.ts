@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { discoverNodes } from '../../discovery/discover.js';
-import { packageForType } from '../../graph/known-packages.js';
-import type { NodeContext } from '../../node.js';
-import { didYouMean } from '../../suggest.js';
-import { defineProviderNode, providerDefinitionOf } from '../provider-node.js';
-import { FAILOVER, type FailoverEntry, FailoverProvider } from './failover-provider.js';
+import { defineProviderNode } from '../provider-node.js';
+import { checkFailoverProviders, failoverEntries } from './failover-entries.js';
+import { FAILOVER, FailoverProvider } from './failover-provider.js';
 
 const config = z
   .object({
@@ -31,35 +28,6 @@ const config = z
   })
   .strict();
 
-type FailoverConfig = z.output<typeof config>;
-
-/** Providers by node type, from the node packages installed around the pipeline. */
-async function entriesFor(cfg: FailoverConfig, ctx: NodeContext): Promise<FailoverEntry[]> {
-  const { registry } = await discoverNodes({ searchFrom: [ctx.baseDir, process.cwd()], baseDir: ctx.baseDir });
-  return cfg.providers.map(({ type, config: own }, i) => {
-    const spec = registry.get(type);
-    const definition = spec && providerDefinitionOf(spec);
-    if (!spec || !definition) {
-      const where = `${FAILOVER}: providers[${i}].type "${type}"`;
-      if (spec) throw new Error(`${where} is not a provider node`);
-      const providers = registry.types().filter((t) => providerDefinitionOf(registry.get(t) ?? {}) && t !== FAILOVER);
-      const pkg = packageForType(type);
-      const hint =
-        didYouMean(type, providers) ?? (pkg ? `install ${pkg}` : `installed providers: ${providers.join(', ')}`);
-      throw new Error(`${where} is not installed; ${hint}`);
-    }
-    const parsed = spec.config.safeParse(own);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
-      throw new Error(`${FAILOVER}: providers[${i}] (${type}) config: ${problems.join('; ')}`);
-    }
-    return {
-      name: type.replace(/^provider\./, ''),
-      create: () => definition.createProvider(parsed.data as Record<string, unknown>, ctx),
-    };
-  });
-}
-
 export const providerFailover = defineProviderNode({
   type: FAILOVER,
   summary: 'Runs the first healthy provider of a list and switches to the next on failure, replaying the conversation',
@@ -74,9 +42,10 @@ export const providerFailover = defineProviderNode({
     transcripts: true,
     interruption: true,
   }),
+  check: (c, { baseDir }) => checkFailoverProviders(c.providers, baseDir),
   createProvider: async (c, ctx) =>
     new FailoverProvider({
-      providers: await entriesFor(c, ctx),
+      providers: await failoverEntries(c.providers, ctx),
       cooldownMs: c.cooldownMs,
       bufferMs: c.bufferMs,
       input: { encoding: 'pcm16', sampleRate: c.sampleRate, channels: 1 },

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../../secrets.js';
 import { defineProviderNode } from '../provider-node.js';
-import { scriptSchema } from '../script.js';
+import { compileScript, loadScriptFile, scriptSchema } from '../script.js';
 import { ScriptedProvider, scriptedCapabilities } from '../scripted-provider.js';
 import { stubConfigShape, turnDetection } from './turn-config.js';
 
@@ -24,6 +26,16 @@ export const providerScripted = defineProviderNode({
   summary: 'Stub provider that follows a script: audio or tones, transcripts, tool calls and errors on cue',
   config,
   capabilities: (c) => scriptedCapabilities(c.sampleRate),
+  // The script file and the audio files the script plays, read and compiled as a run would.
+  check: async (c, { baseDir }) => {
+    try {
+      if (c.scriptFile !== undefined) await loadScriptFile(resolve(baseDir, c.scriptFile), c.sampleRate);
+      else await compileScript(c.script ?? [], { sampleRate: c.sampleRate, dir: baseDir, source: 'script' });
+      return [];
+    } catch (error) {
+      return [{ path: [c.scriptFile !== undefined ? 'scriptFile' : 'script'], message: errorMessage(error) }];
+    }
+  },
   createProvider: (c, ctx) =>
     ScriptedProvider.load(c.scriptFile === undefined ? { script: c.script ?? [] } : { scriptFile: c.scriptFile }, {
       baseDir: ctx.baseDir,
