@@ -8,7 +8,7 @@ import { runClusterPrimary } from './cluster-serve.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './connection-limits.js';
 import { ServedPipeline } from './served-pipeline.js';
 import { BelugaServer, PATHS } from './server.js';
-import { twimlSnippet } from './twiml.js';
+import { twilioStreamUrl, twimlSnippet } from './twiml.js';
 
 /** What the core CLI hands over (its `CliIo` and `StopSignals`). */
 export interface ServeIo {
@@ -102,6 +102,9 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
   }
   const token = values.token ?? io.env.BELUGA_TOKEN;
   if (token) registerSecret(token);
+  // Read from the environment only: a secret on the command line shows in `ps`.
+  const twilioAuthToken = io.env.TWILIO_AUTH_TOKEN || undefined;
+  if (twilioAuthToken) registerSecret(twilioAuthToken);
   const log = (line: string) => io.stderr.write(`${redact(line)}\n`);
   if (workers > 1) {
     if (values.events) {
@@ -125,6 +128,8 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
       host: values.host ?? '127.0.0.1',
       maxSessions,
       ...(token ? { token } : {}),
+      ...(twilioAuthToken ? { twilioAuthToken } : {}),
+      ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       allowOrigins: values['allow-origin'] ?? [],
       limits,
       log,
@@ -161,9 +166,7 @@ export async function runServeCli(args: readonly string[], io: ServeIo, signals:
     io.stdout.write(`browser: open ${base}/ (WebSocket ${base.replace('http', 'ws')}${PATHS.browser})\n`);
   if (pipeline.protocols.twilio) {
     const publicUrl = values['public-url'];
-    const stream = publicUrl
-      ? `${publicUrl.replace(/^http/, 'ws').replace(/\/$/, '')}${PATHS.twilio}`
-      : `wss://YOUR-PUBLIC-HOST${PATHS.twilio}`;
+    const stream = twilioStreamUrl(publicUrl ?? 'wss://YOUR-PUBLIC-HOST', PATHS.twilio);
     io.stdout.write(
       `twilio: answer calls with this TwiML (Twilio needs a public wss:// URL${publicUrl ? '' : ': pass --public-url'}):\n${twimlSnippet(stream, pipeline.callNames)}\n`,
     );

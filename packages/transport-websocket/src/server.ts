@@ -11,7 +11,8 @@ import { ServerMetrics } from './server-metrics.js';
 import { newSessionId, SessionHost } from './session-host.js';
 import { staticFile } from './static-files.js';
 import { TwilioCall } from './twilio-call.js';
-import { checkOrigin, checkToken, type Refusal } from './upgrade-checks.js';
+import { twilioStreamUrl } from './twiml.js';
+import { checkOrigin, checkToken, checkTwilioSignature, type Refusal } from './upgrade-checks.js';
 
 export interface ServerOptions {
   readonly port?: number;
@@ -19,6 +20,10 @@ export interface ServerOptions {
   readonly maxSessions?: number;
   /** Required on the browser path when set (`Authorization: Bearer` or `?token=`). */
   readonly token?: string;
+  /** The Twilio account's auth token: when set, `/twilio` takes only upgrades Twilio signed with it. */
+  readonly twilioAuthToken?: string;
+  /** Origin the server is reached at from outside (`https://calls.example.com`): what Twilio signs; default `wss://` + Host. */
+  readonly publicUrl?: string;
   /** Origins allowed to open sessions from a browser; empty: the server's own origin only. */
   readonly allowOrigins?: readonly string[];
   readonly limits?: Partial<ConnectionLimits>;
@@ -145,9 +150,15 @@ export class BelugaServer {
     }
     const refusal =
       checkOrigin(req, this.options.allowOrigins ?? []) ??
-      (protocol === 'browser' ? checkToken(req, url, this.options.token) : undefined);
+      (protocol === 'browser'
+        ? checkToken(req, url, this.options.token)
+        : checkTwilioSignature(
+            req,
+            twilioStreamUrl(this.options.publicUrl ?? `wss://${req.headers.host ?? 'localhost'}`, PATHS.twilio),
+            this.options.twilioAuthToken,
+          ));
     if (refusal) {
-      this.metrics.refused.inc({ reason: refusal.status === 403 ? 'origin' : 'auth' });
+      this.metrics.refused.inc({ reason: refusal.reason ?? 'auth' });
       refuse(socket, refusal);
       return;
     }

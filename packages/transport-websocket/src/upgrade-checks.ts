@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** Why an upgrade is refused: HTTP status and a short text naming what to fix. */
@@ -6,6 +6,8 @@ export interface Refusal {
   readonly status: number;
   readonly text: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The `reason` label of `beluga_upgrades_refused_total`, for the checks below. */
+  readonly reason?: 'origin' | 'auth';
 }
 
 /**
@@ -24,7 +26,7 @@ export function checkOrigin(request: IncomingMessage, allowOrigins: readonly str
       // an Origin that is not a URL is refused below
     }
   }
-  return { status: 403, text: `origin ${origin} is not allowed (add it with --allow-origin)` };
+  return { status: 403, text: `origin ${origin} is not allowed (add it with --allow-origin)`, reason: 'origin' };
 }
 
 /** The bearer token, from `Authorization: Bearer T` or (browsers cannot set headers) `?token=T`. */
@@ -37,7 +39,37 @@ export function checkToken(request: IncomingMessage, url: URL, token: string | u
     status: 401,
     text: given ? 'invalid token' : 'missing token: send Authorization: Bearer <token> or ?token=<token>',
     headers: { 'WWW-Authenticate': 'Bearer' },
+    reason: 'auth',
   };
+}
+
+/**
+ * Twilio signs the Media Stream's upgrade request: `X-Twilio-Signature` is the base64 HMAC-SHA1,
+ * keyed with the account's auth token, of the stream URL as written in the TwiML (a GET has no
+ * parameters to append). Anyone else who finds the endpoint is refused before a session starts.
+ */
+export function checkTwilioSignature(
+  request: IncomingMessage,
+  streamUrl: string,
+  authToken: string | undefined,
+): Refusal | undefined {
+  if (authToken === undefined) return undefined;
+  const given = request.headers['x-twilio-signature'];
+  const expected = twilioSignature(authToken, streamUrl);
+  if (typeof given === 'string' && constantTimeEqual(given, expected)) return undefined;
+  return {
+    status: 403,
+    text:
+      typeof given === 'string'
+        ? `invalid X-Twilio-Signature for ${streamUrl} (the URL must be the one in your TwiML: set --public-url to its origin)`
+        : 'missing X-Twilio-Signature: only Twilio may open /twilio while TWILIO_AUTH_TOKEN is set',
+    reason: 'auth',
+  };
+}
+
+/** What Twilio sends as `X-Twilio-Signature` for a request to `url` without parameters. */
+export function twilioSignature(authToken: string, url: string): string {
+  return createHmac('sha1', authToken).update(url).digest('base64');
 }
 
 function constantTimeEqual(a: string, b: string): boolean {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { simulateTwilioCall } from '@beluga-voice/transport-websocket/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,47 @@ describe('beluga serve security and slow clients on the browser path', () => {
         });
       }
       expect(serve.output()).not.toContain('s3cret-token');
+    } finally {
+      serve.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('takes on /twilio only upgrades Twilio signed for the public stream URL when TWILIO_AUTH_TOKEN is set', async () => {
+    const authToken = 'tw-auth-token-0123456789';
+    const serve = await startServe([join(examples, 'twilio-echo.yaml'), '--public-url', 'https://calls.example.com'], {
+      TWILIO_AUTH_TOKEN: authToken,
+    });
+    const twilio = `${serve.url.replace('http', 'ws')}/twilio`;
+    // Twilio's algorithm, written out here: base64 HMAC-SHA1 of the URL, keyed with the auth token.
+    const sign = (url: string) => createHmac('sha1', authToken).update(url).digest('base64');
+    try {
+      expect(await connect(twilio)).toMatchObject({
+        status: 403,
+        body: 'missing X-Twilio-Signature: only Twilio may open /twilio while TWILIO_AUTH_TOKEN is set\n',
+      });
+      // Signed for the URL the server is reached at locally, not the one in the TwiML.
+      expect(
+        await connect(twilio, { headers: { 'X-Twilio-Signature': sign(twilio.replace(/^ws:/, 'wss:')) } }),
+      ).toMatchObject({
+        status: 403,
+        body: 'invalid X-Twilio-Signature for wss://calls.example.com/twilio (the URL must be the one in your TwiML: set --public-url to its origin)\n',
+      });
+      const ok = await connect(twilio, { headers: { 'X-Twilio-Signature': sign('wss://calls.example.com/twilio') } });
+      expect(isOpen(ok)).toBe(true);
+      if (isOpen(ok)) ok.ws.close();
+      const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+      expect(metrics).toMatch(/beluga_sessions_refused_total\{reason="auth"\} 2/);
+      // The simulated caller signs as Twilio does and gets its turn answered.
+      const report = await simulateTwilioCall({
+        url: twilio,
+        audio: fixtureSamples('two-turns-8k-mulaw.wav').subarray(0, 3 * 8000),
+        tailMs: 1500,
+        authToken,
+        signedUrl: 'wss://calls.example.com/twilio',
+      });
+      expect(report.closeCode).toBe(1000);
+      expect(report.mediaReceived).toBeGreaterThan(0);
+      expect(serve.output()).not.toContain(authToken);
     } finally {
       serve.kill('SIGKILL');
     }

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { twilioSignature } from '../upgrade-checks.js';
 
 export interface TwilioCallerOptions {
   /** The server's Twilio path, e.g. ws://127.0.0.1:8080/twilio. */
@@ -14,6 +15,12 @@ export interface TwilioCallerOptions {
   readonly signal?: AbortSignal;
   /** Keys pressed during the call: `dtmf` events sent at these times (ms since the start). */
   readonly dtmf?: ReadonlyArray<{ readonly atMs: number; readonly digit: string }>;
+  /**
+   * Signs the upgrade as Twilio does (`X-Twilio-Signature`) with this auth token, over
+   * `signedUrl` (default: `url` as wss://, the URL a TwiML would name).
+   */
+  readonly authToken?: string;
+  readonly signedUrl?: string;
 }
 
 /** What the simulated call saw, times in ms since the stream started. */
@@ -44,7 +51,11 @@ type Queued = { readonly kind: 'audio'; bytes: Uint8Array } | { readonly kind: '
  * once the audio before it has played, and on `clear` drops its buffer and echoes the pending marks.
  */
 export function simulateTwilioCall(options: TwilioCallerOptions): Promise<TwilioCallReport> {
-  const ws = new WebSocket(options.url);
+  const signed = options.signedUrl ?? options.url.replace(/^ws:/, 'wss:');
+  const ws = new WebSocket(
+    options.url,
+    options.authToken ? { headers: { 'X-Twilio-Signature': twilioSignature(options.authToken, signed) } } : {},
+  );
   const streamSid = `MZ${Math.random().toString(16).slice(2).padEnd(32, '0')}`;
   const callSid = `CA${Math.random().toString(16).slice(2).padEnd(32, '0')}`;
   const queue: Queued[] = [];
