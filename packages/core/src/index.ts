@@ -13,7 +13,6 @@ export * from './graph/model.js';
 export type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } from './graph/resolved.js';
 export { buildGraph, type ValidateOptions, type ValidationResult, validateGraph } from './graph/validate.js';
 export * from './node.js';
-export { clientFrameMask } from './provider/client-frame-mask.js';
 export { type ClosableSocket, closeSocket } from './provider/close-socket.js';
 export { apiKeyField, configWithKeyRedacted, toolSpecSchema } from './provider/config-fields.js';
 export { type ConversationConfig, conversationSchema } from './provider/conversation-config.js';
@@ -36,6 +35,11 @@ export { providerEcho } from './provider/nodes/echo-node.js';
 export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
 export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf } from './provider/provider-node.js';
+export {
+  clientFrameMask,
+  PROVIDER_MAX_MESSAGE_BYTES,
+  providerSocketOptions,
+} from './provider/provider-socket-options.js';
 export { readReplyScriptFile } from './provider/reply-script-file.js';
 export * from './provider/s2s.js';
 export { ScheduledDelays } from './provider/scheduled-delays.js';

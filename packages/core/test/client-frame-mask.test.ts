@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientFrameMask } from '../src/provider/client-frame-mask.js';
+import { clientFrameMask } from '../src/provider/provider-socket-options.js';
 
 describe('client frames are masked with a zero key only where no proxy can read them', () => {
   it('uses a zero key over TLS and on loopback', () => {

@@ -1,4 +1,4 @@
-import { clientFrameMask, redact, S2SError } from '@beluga-voice/core';
+import { providerSocketOptions, redact, S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
 import { WHO } from './errors.js';
@@ -30,7 +30,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const host = url.host;
   url.searchParams.set('key', options.apiKey);
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, clientFrameMask(url));
+    const socket = new WebSocket(url, providerSocketOptions(url));
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
       socket.removeAllListeners();

@@ -1,4 +1,4 @@
-import { redact, S2SError } from '@beluga-voice/core';
+import { PROVIDER_MAX_MESSAGE_BYTES, redact, S2SError } from '@beluga-voice/core';
 
 export const WHO = 'provider.gemini-live';
 
@@ -38,6 +38,11 @@ export function outcomeOfClose(code: number, rawReason: string): CloseOutcome {
       kind: 'fatal',
       error: new S2SError('server', `${WHO}: server error (close ${code})${said}`, { fatal: true }),
     };
+  }
+  if (code === 1009) {
+    const limit = `${PROVIDER_MAX_MESSAGE_BYTES / 1024 / 1024} MiB`;
+    const text = `${WHO}: the service sent a message larger than the ${limit} limit; it was refused and the connection closed (close 1009)`;
+    return { kind: 'resume', error: new S2SError('connection', text) };
   }
   return { kind: 'resume', error: new S2SError('connection', `${WHO}: connection lost (close ${code})${said}`) };
 }

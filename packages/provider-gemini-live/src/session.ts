@@ -286,11 +286,16 @@ export class GeminiLiveSession implements S2SSession {
     socket.on('message', (data) => {
       if (this.socket === socket) this.onMessage(data.toString());
     });
-    socket.on('error', (error) => this.deps.logger.debug(`socket error: ${redact(error.message)}`));
+    // `ws` refuses a message above its `maxPayload` by dropping the socket (1006 here, 1009 to the server).
+    let tooLarge = false;
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+      this.deps.logger.debug(`socket error: ${redact(error.message)}`);
+    });
     socket.on('close', (code, reason) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      this.onClose(code, reason.toString());
+      this.onClose(tooLarge ? 1009 : code, reason.toString());
     });
   }
 

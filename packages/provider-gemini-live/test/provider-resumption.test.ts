@@ -32,6 +32,16 @@ const setups = () => server.received.filter((m) => m.setup).map((m) => m.setup a
 const handles = () => setups().map((s) => (s.sessionResumption as { handle?: string } | undefined)?.handle ?? null);
 
 describe('provider.gemini-live: session resumption', () => {
+  it('a message above the 16 MiB limit is refused at the socket, reported, and the session resumes', async () => {
+    server.injectFault({ type: 'oversized-message', bytes: 17 * 1024 * 1024 });
+    const reconnected = await probe.waitFor('reconnected', (e) => e.type === 'reconnected');
+    expect(reconnected).toMatchObject({ type: 'reconnected', attempt: 1 });
+    const errors = probe.events.flatMap((e) => (e.type === 'error' ? [e.error.message] : []));
+    expect(errors).toEqual([
+      'provider.gemini-live: the service sent a message larger than the 16 MiB limit; it was refused and the connection closed (close 1009)',
+    ]);
+  });
+
   it('a dropped socket resumes with the latest handle: the server keeps the context, nothing is replayed', async () => {
     const before = [...server.connections[0].context];
     server.injectFault({ type: 'drop' });

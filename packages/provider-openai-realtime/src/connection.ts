@@ -1,7 +1,7 @@
-import { clientFrameMask, redact, S2SError } from '@beluga-voice/core';
+import { providerSocketOptions, redact, S2SError } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
-import { errorFromUpgradeStatus, MAX_MESSAGE_BYTES } from './errors.js';
+import { errorFromUpgradeStatus } from './errors.js';
 import type { Protocol } from './wire/client-events.js';
 
 export interface ConnectOptions {
@@ -35,7 +35,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.protocol === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers, maxPayload: MAX_MESSAGE_BYTES, ...clientFrameMask(new URL(url)) });
+    const socket = new WebSocket(url, { headers, ...providerSocketOptions(new URL(url)) });
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
       options.signal?.removeEventListener('abort', onAbort);
@@ -77,7 +77,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
 /** What an open socket reports to its owner. */
 export interface SocketListener {
   message(text: string): void;
-  /** `code` 1009 also when this client refused a message above `MAX_MESSAGE_BYTES`. */
+  /** `code` 1009 also when this client refused a message above `PROVIDER_MAX_MESSAGE_BYTES`. */
   close(code: number, reason: string): void;
   debug(message: string): void;
   warn(message: string): void;

@@ -1,12 +1,6 @@
-import { redact, S2SError } from '@beluga-voice/core';
+import { PROVIDER_MAX_MESSAGE_BYTES, redact, S2SError } from '@beluga-voice/core';
 
 const WHO = 'provider.openai-realtime';
-
-/**
- * Largest server message accepted (the `ws` default is 100 MiB). Real events are a few kB; a
- * larger one is refused at the socket (close 1009) before it is buffered or decoded.
- */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface ServerErrorBody {
   readonly type: string;
@@ -85,7 +79,7 @@ export function outcomeOfClose(code: number, reason: string): CloseOutcome {
         kind: 'reconnect',
         error: new S2SError(
           'server',
-          `${WHO}: the server sent a message larger than the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB limit; it was refused and the connection closed (close 1009); reconnecting`,
+          `${WHO}: the server sent a message larger than the ${PROVIDER_MAX_MESSAGE_BYTES / 1024 / 1024} MiB limit; it was refused and the connection closed (close 1009); reconnecting`,
         ),
       };
     case 1001:

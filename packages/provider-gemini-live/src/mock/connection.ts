@@ -89,6 +89,9 @@ export class GeminiMockConnection {
         return;
       case 'forget-handles':
         return;
+      case 'oversized-message':
+        this.socket.send(`{"serverContent":{"padding":"${'x'.repeat(fault.bytes)}"}}`);
+        return;
     }
   }
 

@@ -11,4 +11,6 @@ export type GeminiMockFault =
   /** Send `toolCallCancellation` for the function calls still waiting for a result. */
   | { readonly type: 'cancel-tool-calls' }
   /** Forget every resumption handle: resuming with one fails (close 1008). */
-  | { readonly type: 'forget-handles' };
+  | { readonly type: 'forget-handles' }
+  /** Send one text message of `bytes` (a broken or hostile server), then carry on. */
+  | { readonly type: 'oversized-message'; readonly bytes: number };

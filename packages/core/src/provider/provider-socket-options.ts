@@ -1,4 +1,15 @@
 /**
+ * The largest server message a provider client accepts: replies arrive as deltas of a few KB, so a
+ * message of megabytes means a broken or hostile server, and `ws` would otherwise buffer 100 MiB.
+ */
+export const PROVIDER_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** The `ws` client options every provider socket to `url` takes: the message limit and the mask. */
+export function providerSocketOptions(url: URL): { maxPayload: number; generateMask?: (mask: Uint8Array) => void } {
+  return { maxPayload: PROVIDER_MAX_MESSAGE_BYTES, ...clientFrameMask(url) };
+}
+
+/**
  * Masking (RFC 6455 §10.3) keeps a script-controlled payload from being read as HTTP by a proxy
  * that sees the plaintext. On TLS or loopback no such proxy can, so a client there may mask with a
  * zero key, which `ws` skips: no copy of every outgoing payload and no random key per message.
