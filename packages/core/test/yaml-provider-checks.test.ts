@@ -12,6 +12,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const registry = new Registry([mic, ...nodes]);
 
+/** A test source and a failover, its providers listed by what follows (lines 1-7). */
+const FAILOVER_HEAD = `version: 1
+nodes:
+  mic: { type: test.mic, config: { path: ./in.wav, sampleRate: 24000 } }
+  backup:
+    type: provider.failover
+    config:
+      providers:
+`;
+
 function write(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -21,14 +31,7 @@ function write(name: string, text: string): string {
 test("validate checks failover's inner providers (type, config, what they read) and a script's files, each at its key", async () => {
   const file = write(
     'providers.yaml',
-    `version: 1
-nodes:
-  mic: { type: test.mic, config: { path: ./in.wav, sampleRate: 24000 } }
-  backup:
-    type: provider.failover
-    config:
-      providers:
-        - { type: provider.ecoh }
+    `${FAILOVER_HEAD}        - { type: provider.ecoh }
         - { type: provider.scripted, config: { scriptFile: ./missing.yaml } }
         - { type: provider.echo, config: { latencyMs: -5 } }
   scripted:
@@ -52,14 +55,7 @@ links:
 test('a failover whose providers are all installed, valid and readable passes validate', async () => {
   const file = write(
     'good.yaml',
-    `version: 1
-nodes:
-  mic: { type: test.mic, config: { path: ./in.wav, sampleRate: 24000 } }
-  backup:
-    type: provider.failover
-    config:
-      providers:
-        - { type: provider.scripted, config: { script: [ { reply: [ { say: hi } ] } ] } }
+    `${FAILOVER_HEAD}        - { type: provider.scripted, config: { script: [ { reply: [ { say: hi } ] } ] } }
         - { type: provider.echo }
 links:
   - mic -> backup
