@@ -96,5 +96,6 @@ export async function failoverEntries(
   return providers.map(({ type, definition, config }) => ({
     name: type.replace(/^provider\./, ''),
     create: () => definition.createProvider(config as never, ctx),
+    serverVad: definition.capabilities(config as never).serverVad,
   }));
 }

@@ -38,6 +38,7 @@ export const providerFailover = defineProviderNode({
     input: { encoding: ['pcm16'], sampleRate: [c.sampleRate], channels: [1] },
     output: { encoding: 'pcm16', sampleRate: c.outputSampleRate, channels: 1 },
     tools: true,
+    // The graph does not read it; the running FailoverProvider reports its providers' own.
     serverVad: true,
     transcripts: true,
     interruption: true,

@@ -19,6 +19,8 @@ export interface FailoverEntry {
   /** Shown in reports, e.g. `openai-realtime`. */
   readonly name: string;
   readonly create: () => S2SProvider | Promise<S2SProvider>;
+  /** Whether it detects turns itself (its `capabilities.serverVad`); default true. */
+  readonly serverVad?: boolean;
 }
 
 /** A switch from one provider to the next, for the bus and the logs. */
@@ -78,7 +80,8 @@ export class FailoverProvider implements S2SProvider {
       input: { encoding: [input.encoding], sampleRate: [input.sampleRate], channels: [input.channels] },
       output: options.output ?? PCM24K,
       tools: true,
-      serverVad: true,
+      // Turn markers from a local VAD are wanted as soon as one provider of the list needs them.
+      serverVad: options.providers.every((p) => p.serverVad ?? true),
       transcripts: true,
       interruption: true,
     };
