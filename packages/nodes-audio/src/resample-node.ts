@@ -1,5 +1,6 @@
 import { defineNode } from '@beluga-voice/core';
 import { z } from 'zod';
+import { wasmKernelError } from './polyphase-kernel-wasm.js';
 import { resampleAudio, resampledFormat } from './resample-stream.js';
 
 const PCM = ['pcm16', 'f32'] as const;
@@ -55,7 +56,11 @@ export const resample = defineNode({
       return { sampleRate: to.sampleRate, channels: to.channels, encoding: to.encoding as 'pcm16' | 'f32' };
     },
   },
-  create(cfg) {
+  create(cfg, ctx) {
+    // A rate change filters, several times slower without the SIMD kernel: say so once, not silently.
+    const from = ctx.formats.inputs.audio?.sampleRate;
+    const slow = from !== cfg.sampleRate ? wasmKernelError() : undefined;
+    if (slow) ctx.emit({ type: 'warning', code: 'slow-kernel', message: `audio.resample "${ctx.id}": ${slow}` });
     return ({ audio }) => ({ audio: audio.pipe(resampleAudio(cfg, cfg.quality)) });
   },
 });

@@ -16,6 +16,7 @@ function kernelEngine(model: Uint8Array, modelPath: string): SileroEngine {
   const kernel = new SileroKernel(readSileroWeights(model, modelPath));
   return {
     backend: 'kernel',
+    kernel: kernel.kind,
     start: (sampleRate) => kernel.start(sampleRate),
     run: () => kernel.run(),
     close: async () => undefined,
@@ -39,6 +40,11 @@ export class SileroVad {
   /** What runs the model: the package's kernel or an onnxruntime. */
   get backend(): SileroBackend {
     return this.engine.backend;
+  }
+
+  /** For the `kernel` backend: `wasm-simd`, or `js` where WebAssembly SIMD could not load (several times the CPU). */
+  get kernel(): 'wasm-simd' | 'js' | undefined {
+    return this.engine.kernel;
   }
 
   /** Loads the model on the chosen backend (`auto`: the kernel). */

@@ -3,6 +3,7 @@ import { emitEach, VAD_OUTPUT_PORTS, VadTracker, vadOutputs } from '@beluga-voic
 import { concat, defer } from 'rxjs';
 import { z } from 'zod';
 import { BoundaryRefiner } from './boundary-refiner.js';
+import { wasmKernelError } from './silero-kernel-wasm.js';
 import { SileroVad } from './silero-vad.js';
 
 const config = z
@@ -57,6 +58,14 @@ export const vadSilero = defineNode({
         `${label}: cannot load the Silero model: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
+    if (vad.kernel === 'js') {
+      const why = wasmKernelError() ?? 'no memory for another WebAssembly instance';
+      ctx.emit({
+        type: 'warning',
+        code: 'slow-kernel',
+        message: `${label}: ${why}; the model runs in JavaScript, about 5× the CPU per window (backend: node uses onnxruntime-node if installed)`,
+      });
+    }
     let running: Promise<unknown> = Promise.resolve();
     ctx.onClose(async () => {
       await running.catch(() => undefined);
