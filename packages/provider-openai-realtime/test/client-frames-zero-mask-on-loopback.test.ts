@@ -1,32 +1,9 @@
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIRealtimeProvider } from '../src/index.js';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
+import { type TcpFront, tcpFront } from './support/tcp-front.js';
 
 const KEY = 'sk-mask-0123456789abcdef';
-
-/** A TCP tap in front of the mock: pipes both ways and keeps what the client sent. */
-async function tap(target: number): Promise<{ url: string; sent: () => Buffer; close(): Promise<void> }> {
-  const chunks: Buffer[] = [];
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => {
-    const up = connect(target, '127.0.0.1');
-    for (const s of [socket, up]) s.on('error', () => undefined);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.pipe(up).pipe(socket);
-    sockets.push(socket, up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/v1`,
-    sent: () => Buffer.concat(chunks),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** The first WebSocket frame after the upgrade request: its mask bit, key and unmasked text. */
 function firstFrame(bytes: Buffer): { masked: boolean; key: number[]; text: string } {
@@ -48,7 +25,7 @@ function firstFrame(bytes: Buffer): { masked: boolean; key: number[]; text: stri
 
 describe('provider.openai-realtime on loopback: client frames carry a zero mask key', () => {
   let mock: MockServer | undefined;
-  let front: Awaited<ReturnType<typeof tap>> | undefined;
+  let front: TcpFront | undefined;
   afterEach(async () => {
     await front?.close();
     await mock?.close();
@@ -58,7 +35,7 @@ describe('provider.openai-realtime on loopback: client frames carry a zero mask 
 
   it('masks (as RFC 6455 requires of a client) with the key 0, which the server accepts', async () => {
     mock = await startMockServer({ apiKey: KEY });
-    front = await tap(mock.port);
+    front = await tcpFront(1, mock.port);
     const session = await new OpenAIRealtimeProvider({ apiKey: KEY, baseUrl: front.url }).startSession({});
     await mock.waitForClientEvent('session.update');
     await session.close();

@@ -1,59 +1,14 @@
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { S2SError } from '@beluga-voice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIRealtimeProvider } from '../src/index.js';
 import { type MockServer, startMockServer } from '../src/mock/index.js';
 import { record } from './support/session.js';
+import { type TcpFront, tcpFront } from './support/tcp-front.js';
 
 const KEY = 'sk-hung-0123456789abcdef';
 
-interface HungFront {
-  readonly url: string;
-  /** Connections accepted and never answered. */
-  readonly held: Socket[];
-  /** Held connections the client has since given up. */
-  readonly closed: Socket[];
-  close(): Promise<void>;
-}
-
-/**
- * A TCP front that accepts every connection: the first `forward` are piped to the mock on
- * `target`, the rest are held open and never answered (a hung proxy or load balancer).
- */
-async function hungFront(forward = 0, target?: number): Promise<HungFront> {
-  const held: Socket[] = [];
-  const piped: Socket[] = [];
-  const closed: Socket[] = [];
-  let seen = 0;
-  const server: Server = createServer((socket) => {
-    socket.on('error', () => undefined);
-    if (seen++ < forward && target !== undefined) {
-      const up = connect(target, '127.0.0.1');
-      up.on('error', () => socket.destroy());
-      socket.pipe(up).pipe(socket);
-      piped.push(socket, up);
-      return;
-    }
-    // Read the upgrade request and never answer it.
-    socket.resume();
-    socket.on('close', () => closed.push(socket));
-    held.push(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/v1`,
-    held,
-    closed,
-    close: () => {
-      for (const s of [...held, ...piped]) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 describe('provider.openai-realtime: a server that accepts TCP and never answers the upgrade', () => {
-  let front: HungFront | undefined;
+  let front: TcpFront | undefined;
   let mock: MockServer | undefined;
   afterEach(async () => {
     await front?.close();
@@ -63,7 +18,7 @@ describe('provider.openai-realtime: a server that accepts TCP and never answers 
   });
 
   it('first connect: startSession rejects once with a timeout naming the host, after the allowed retries', async () => {
-    front = await hungFront();
+    front = await tcpFront();
     const provider = new OpenAIRealtimeProvider({
       apiKey: KEY,
       baseUrl: front.url,
@@ -86,7 +41,7 @@ describe('provider.openai-realtime: a server that accepts TCP and never answers 
 
   it('mid-conversation: the reconnect attempts time out one by one and the session ends with one fatal error', async () => {
     mock = await startMockServer({ apiKey: KEY });
-    front = await hungFront(1, mock.port);
+    front = await tcpFront(1, mock.port);
     const provider = new OpenAIRealtimeProvider({
       apiKey: KEY,
       baseUrl: front.url,
