@@ -5,7 +5,7 @@
 // passband ripple and the SNR of a multi-tone signal.
 import { AudioFrame, AudioResampler, AudioResamplerQuality } from '@livekit/rtc-node';
 import { Resampler } from '../packages/nodes-audio/dist/index.js';
-import { keep, report, testSignal } from './support.mjs';
+import { fitTone, keep, report, rms, testSignal } from './support.mjs';
 
 const PAIRS = [
   [48000, 16000],
@@ -66,35 +66,6 @@ function run(subject, inRate, outRate, input) {
   let o = 0;
   for (const p of parts) for (let i = 0; i < p.length; i++) out[o++] = p[i] / 32768;
   return out;
-}
-
-/** Least-squares fit of a sinusoid at `freq` over x[from, to): amplitude and the fitted wave. */
-function fitTone(x, rate, freq, from, to) {
-  const w = (2 * Math.PI * freq) / rate;
-  let ss = 0;
-  let cc = 0;
-  let sc = 0;
-  let ys = 0;
-  let yc = 0;
-  for (let i = from; i < to; i++) {
-    const s = Math.sin(w * i);
-    const c = Math.cos(w * i);
-    ss += s * s;
-    cc += c * c;
-    sc += s * c;
-    ys += x[i] * s;
-    yc += x[i] * c;
-  }
-  const det = ss * cc - sc * sc;
-  const a = (ys * cc - yc * sc) / det;
-  const b = (yc * ss - ys * sc) / det;
-  return { amplitude: Math.hypot(a, b), wave: (i) => a * Math.sin(w * i) + b * Math.cos(w * i) };
-}
-
-function rms(x, from, to) {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i] * x[i];
-  return Math.sqrt(s / (to - from));
 }
 
 const db = (ratio) => 20 * Math.log10(ratio);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 import waveResampler from 'wave-resampler';
 import { Resampler } from '../packages/nodes-audio/dist/index.js';
-import { testSignal } from './support.mjs';
+import { fitTone, rms, testSignal } from './support.mjs';
 
 const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));
 const prism = require('prism-media');
@@ -23,38 +23,15 @@ function chunks(samples, frameSize) {
   return out;
 }
 
-function rms(x, from, to) {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i] * x[i];
-  return Math.sqrt(s / (to - from));
-}
-
 /** RMS of what is left after removing the best-fitting sinusoid at `freq`, relative to that sinusoid. */
 function residualDb(x, rate, freq, from, to) {
-  const w = (2 * Math.PI * freq) / rate;
-  let ss = 0,
-    cc = 0,
-    sc = 0,
-    ys = 0,
-    yc = 0;
-  for (let i = from; i < to; i++) {
-    const s = Math.sin(w * i),
-      c = Math.cos(w * i);
-    ss += s * s;
-    cc += c * c;
-    sc += s * c;
-    ys += x[i] * s;
-    yc += x[i] * c;
-  }
-  const det = ss * cc - sc * sc;
-  const a = (ys * cc - yc * sc) / det,
-    b = (yc * ss - ys * sc) / det;
+  const fit = fitTone(x, rate, freq, from, to);
   let r = 0;
   for (let i = from; i < to; i++) {
-    const e = x[i] - a * Math.sin(w * i) - b * Math.cos(w * i);
+    const e = x[i] - fit.wave(i);
     r += e * e;
   }
-  return 20 * Math.log10(Math.sqrt(r / (to - from)) / (Math.hypot(a, b) / Math.SQRT2));
+  return 20 * Math.log10(Math.sqrt(r / (to - from)) / (fit.amplitude / Math.SQRT2));
 }
 
 /**
