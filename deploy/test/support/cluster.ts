@@ -1,6 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startProcess } from '../../../packages/transport-websocket/test/support/serve-process.js';
 
 export const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const script = `${repo}deploy/local/cluster.sh`;
@@ -35,30 +36,19 @@ export function freePort(): Promise<number> {
 /** Runs deploy/local/cluster.sh and waits for its "listening" line. */
 export async function startCluster(args: readonly string[], env: Record<string, string> = {}): Promise<Cluster> {
   const port = await freePort();
-  const child = spawn('bash', [script, '--port', String(port), ...args], {
-    cwd: `${repo}examples`,
-    env: { ...process.env, ...env },
+  const { child, output, exited } = await startProcess('bash', [script, '--port', String(port), ...args], {
+    name: 'cluster.sh',
+    env,
+    ready: new RegExp(`listening (http://127\\.0\\.0\\.1:${port})`),
   });
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (text.includes(`listening http://127.0.0.1:${port}`)) resolve();
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`cluster.sh exited with ${code}:\n${text}`)));
-  });
+  const text = output();
   const workers = [...text.matchAll(/worker (\d+): (http:\/\/\S+) \(pid (\d+)\)/g)].map((m) => ({
     index: Number(m[1]),
     url: m[2] as string,
     pid: Number(m[3]),
   }));
   const haproxyPid = Number(/haproxy: \S+ \(pid (\d+)\)/.exec(text)?.[1]);
-  return { url: `http://127.0.0.1:${port}`, workers, haproxyPid, child, output: () => text, exited };
+  return { url: `http://127.0.0.1:${port}`, workers, haproxyPid, child, output, exited };
 }
 
 /** Sends SIGTERM and waits for the cluster to exit. */

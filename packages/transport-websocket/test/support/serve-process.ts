@@ -16,11 +16,21 @@ export interface ServeProcess {
 }
 
 /** Starts `beluga serve` as its own process (from the built CLI) and waits for "listening". */
-export async function startServe(args: readonly string[], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args, '--port', '0'], {
-    cwd: examples,
-    env: { ...process.env, ...env },
-  });
+export function startServe(args: readonly string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  return startProcess(process.execPath, [bin, 'serve', ...args, '--port', '0'], { name: 'beluga serve', env });
+}
+
+/**
+ * Starts a server process in examples/ and waits for the stdout line `ready` matches (its first
+ * group is the URL); rejects with everything it printed if it exits first.
+ */
+export async function startProcess(
+  command: string,
+  args: readonly string[],
+  options: { readonly name: string; readonly env?: Record<string, string>; readonly ready?: RegExp },
+): Promise<ServeProcess> {
+  const ready = options.ready ?? /listening (http:\/\/\S+)/;
+  const child = spawn(command, args, { cwd: examples, env: { ...process.env, ...options.env } });
   let text = '';
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -29,11 +39,11 @@ export async function startServe(args: readonly string[], env: Record<string, st
   );
   const url = await new Promise<string>((resolve, reject) => {
     const check = () => {
-      const match = /listening (http:\/\/\S+)/.exec(text);
+      const match = ready.exec(text);
       if (match) resolve(match[1] as string);
     };
     child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`beluga serve exited with ${code}:\n${text}`)));
+    void exited.then((code) => reject(new Error(`${options.name} exited with ${code}:\n${text}`)));
   });
   return { url, child, output: () => text, exited, kill: (signal = 'SIGTERM') => child.kill(signal) };
 }
