@@ -74,13 +74,13 @@ export function allocSamples<E extends AudioEncoding>(encoding: E, length: numbe
   }
 }
 
-export function pcm16ToF32(input: Int16Array, out = new Float32Array(input.length)): Float32Array {
+export function pcm16ToF32(input: Int16Array, out = allocSamples('f32', input.length)): Float32Array {
   for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768;
   return out;
 }
 
 /** Clamps and rounds; values outside [-1, 1) saturate instead of wrapping. */
-export function f32ToPcm16(input: Float32Array, out = new Int16Array(input.length)): Int16Array {
+export function f32ToPcm16(input: Float32Array, out = allocSamples('pcm16', input.length)): Int16Array {
   for (let i = 0; i < input.length; i++) {
     out[i] = Math.max(-32768, Math.min(32767, Math.round(input[i] * 32768)));
   }

@@ -1,4 +1,10 @@
-import { type AudioFrame, type EncodedAudioFrame, type InputStream, samplesToBytes } from '@beluga-voice/core';
+import {
+  type AudioFrame,
+  bytesToSamples,
+  type EncodedAudioFrame,
+  type InputStream,
+  samplesToBytes,
+} from '@beluga-voice/core';
 import prism from 'prism-media';
 import { Observable } from 'rxjs';
 
@@ -102,8 +108,7 @@ export function decodeOpus(
     let decodedFrames = 0;
     let responseId: string | undefined;
     decoder.on('data', (pcm: Buffer) => {
-      const samples = new Int16Array(pcm.length / 2);
-      samplesToBytes(samples).set(pcm);
+      const samples = bytesToSamples('pcm16', pcm);
       subscriber.next({
         kind: 'audio',
         timestamp: (start ?? 0) + (decodedFrames * 1000) / sampleRate,

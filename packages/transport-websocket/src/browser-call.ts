@@ -1,4 +1,4 @@
-import type { AudioFormat, AudioFrame } from '@beluga-voice/core';
+import { type AudioFormat, type AudioFrame, bytesToSamples } from '@beluga-voice/core';
 import type { WebSocket } from 'ws';
 import { parseBrowserMessage } from './browser-messages.js';
 import type { Playout } from './call-connection.js';
@@ -66,8 +66,7 @@ export class BrowserCall extends SocketCall {
       return;
     }
     // Copied into an aligned buffer: the pipeline keeps frames beyond this message's life.
-    const samples = new Int16Array(data.length / 2);
-    new Uint8Array(samples.buffer).set(data);
+    const samples = bytesToSamples('pcm16', data);
     const rate = this.formats.input.sampleRate;
     const frame: AudioFrame = {
       kind: 'audio',

@@ -1,3 +1,5 @@
+import { allocSamples } from '../audio-format.js';
+
 /**
  * ITU-T G.711 μ-law and A-law, as the reference algorithm (the public-domain Sun g711.c that sox and
  * ffmpeg follow) defines them, precomputed into lookup tables: 64 Ki entries to encode a 16-bit sample
@@ -81,14 +83,14 @@ export function g711Encode(law: G711Law, pcm: Int16Array, out = new Uint8Array(p
 }
 
 /** Decodes G.711 bytes to 16-bit linear samples. */
-export function g711Decode(law: G711Law, bytes: Uint8Array, out = new Int16Array(bytes.length)): Int16Array {
+export function g711Decode(law: G711Law, bytes: Uint8Array, out = allocSamples('pcm16', bytes.length)): Int16Array {
   const table = TABLES[law].decode;
   for (let i = 0; i < bytes.length; i++) out[i] = table[bytes[i]];
   return out;
 }
 
 /** Decodes G.711 bytes straight to floats in [-1, 1). */
-export function g711DecodeF32(law: G711Law, bytes: Uint8Array, out = new Float32Array(bytes.length)): Float32Array {
+export function g711DecodeF32(law: G711Law, bytes: Uint8Array, out = allocSamples('f32', bytes.length)): Float32Array {
   const table = TABLES[law].decode;
   for (let i = 0; i < bytes.length; i++) out[i] = table[bytes[i]] / 32768;
   return out;

@@ -1,4 +1,11 @@
-import { type AudioEncoding, bytesToSamples, f32ToPcm16, pcm16ToF32, type Samples } from '../audio-format.js';
+import {
+  type AudioEncoding,
+  allocSamples,
+  bytesToSamples,
+  f32ToPcm16,
+  pcm16ToF32,
+  type Samples,
+} from '../audio-format.js';
 import { g711Decode, g711DecodeF32 } from './g711.js';
 import type { WavSampleCoding } from './wav-header.js';
 
@@ -33,7 +40,7 @@ function readFloats(bytes: Uint8Array, coding: WavSampleCoding, bigEndian: boole
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = !bigEndian;
   const n = bytes.byteLength / BYTES[coding];
-  const out = new Float32Array(n);
+  const out = allocSamples('f32', n);
   switch (coding) {
     case 'u8':
       for (let i = 0; i < n; i++) out[i] = (bytes[i] - 128) / 128;
@@ -69,7 +76,7 @@ function readInt16(bytes: Uint8Array, coding: WavSampleCoding, bigEndian: boolea
   if (coding !== 's16') return f32ToPcm16(readFloats(bytes, coding, bigEndian));
   // Little-endian data on a little-endian host (Node on x64/arm64): one copy, no per-sample work.
   if (!bigEndian) return bytesToSamples('pcm16', bytes);
-  const out = new Int16Array(bytes.byteLength / 2);
+  const out = allocSamples('pcm16', bytes.byteLength / 2);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, !bigEndian);
   return out;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { bytesToSamples } from '@beluga-voice/core';
 import { decodeWav, type G711Law, g711Decode, g711Encode } from '@beluga-voice/core/audio';
 
 export type MockAudioFormat = 'pcm16' | 'g711_ulaw' | 'g711_alaw';
@@ -18,10 +19,7 @@ export function bytesPerMs(format: MockAudioFormat): number {
 /** Wire bytes → 16-bit samples (for the VAD). */
 export function decodeToPcm16(format: MockAudioFormat, bytes: Uint8Array): Int16Array {
   if (format === 'pcm16') {
-    const even = bytes.byteLength - (bytes.byteLength % 2);
-    const copy = new Uint8Array(even);
-    copy.set(bytes.subarray(0, even));
-    return new Int16Array(copy.buffer);
+    return bytesToSamples('pcm16', bytes.subarray(0, bytes.byteLength - (bytes.byteLength % 2)));
   }
   return g711Decode(lawOf(format), bytes);
 }
