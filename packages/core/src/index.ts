@@ -36,9 +36,10 @@ export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
 export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf } from './provider/provider-node.js';
 export {
-  clientFrameMask,
   PROVIDER_MAX_MESSAGE_BYTES,
   providerSocketOptions,
+  type WatchedSocket,
+  watchProviderSocketClose,
 } from './provider/provider-socket-options.js';
 export { readReplyScriptFile } from './provider/reply-script-file.js';
 export * from './provider/s2s.js';

@@ -20,6 +20,7 @@ import {
   sameFormat,
   samplesToBytes,
   type ToolSpec,
+  watchProviderSocketClose,
 } from '@beluga-voice/core';
 import { defer, type Observable, of, type SchedulerLike, Subject, type Subscription, startWith, timer } from 'rxjs';
 import type WebSocket from 'ws';
@@ -286,17 +287,15 @@ export class GeminiLiveSession implements S2SSession {
     socket.on('message', (data) => {
       if (this.socket === socket) this.onMessage(data.toString());
     });
-    // `ws` refuses a message above its `maxPayload` by dropping the socket (1006 here, 1009 to the server).
-    let tooLarge = false;
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
-      this.deps.logger.debug(`socket error: ${redact(error.message)}`);
-    });
-    socket.on('close', (code, reason) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.onClose(tooLarge ? 1009 : code, reason.toString());
-    });
+    watchProviderSocketClose(
+      socket,
+      (code, reason) => {
+        if (this.socket !== socket) return;
+        this.socket = undefined;
+        this.onClose(code, reason);
+      },
+      (message) => this.deps.logger.debug(redact(message)),
+    );
   }
 
   private onClose(code: number, reason: string): void {

@@ -1,4 +1,4 @@
-import { providerSocketOptions, redact, S2SError } from '@beluga-voice/core';
+import { providerSocketOptions, redact, S2SError, watchProviderSocketClose } from '@beluga-voice/core';
 import { type SchedulerLike, timer } from 'rxjs';
 import WebSocket from 'ws';
 import { errorFromUpgradeStatus } from './errors.js';
@@ -89,13 +89,7 @@ export function listenTo(socket: WebSocket, listener: SocketListener): void {
     if (isBinary) listener.warn('binary WebSocket frame ignored');
     else listener.message(data.toString());
   });
-  // `ws` refuses a message above `maxPayload` by dropping the socket (1006 here, 1009 to the server).
-  let tooLarge = false;
-  socket.on('error', (error: Error & { code?: string }) => {
-    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
-    listener.debug(`socket error: ${redact(error.message)}`);
-  });
-  socket.on('close', (code, reason) => listener.close(tooLarge ? 1009 : code, reason.toString()));
+  watchProviderSocketClose(socket, listener.close, (message) => listener.debug(redact(message)));
 }
 
 /** Drops a socket at once; nothing it does afterwards reaches anyone. */

@@ -26,3 +26,27 @@ function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
+
+/** The part of a `ws` client socket `watchProviderSocketClose` needs (core does not depend on `ws`). */
+export interface WatchedSocket {
+  on(event: 'error', listener: (error: Error & { code?: string }) => void): unknown;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
+}
+
+/**
+ * Reports the socket's close once, with its error messages to `debug` (redacted by the caller).
+ * `ws` refuses a message above `maxPayload` by dropping the socket (1006 here, 1009 to the
+ * server): that close is reported as 1009, so the provider can name the limit.
+ */
+export function watchProviderSocketClose(
+  socket: WatchedSocket,
+  close: (code: number, reason: string) => void,
+  debug: (message: string) => void,
+): void {
+  let tooLarge = false;
+  socket.on('error', (error) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+    debug(`socket error: ${error.message}`);
+  });
+  socket.on('close', (code, reason) => close(tooLarge ? 1009 : code, reason.toString()));
+}
