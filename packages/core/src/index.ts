@@ -74,5 +74,5 @@ export { DEFAULT_AUDIO_QUEUE, DEFAULT_EVENT_QUEUE, type QueueLimits } from './ru
 export { untilStopped } from './runtime/until-stopped.js';
 export { redact, redactingLogger, registerSecret } from './secrets.js';
 export { didYouMean, nearMatches } from './suggest.js';
-export { endSpan } from './telemetry-span.js';
+export { endSpan, recordTokenUsage } from './telemetry-span.js';
 export * from './yaml/index.js';

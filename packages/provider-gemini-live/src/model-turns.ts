@@ -241,13 +241,7 @@ export class ModelTurns {
   private reportDone(turn: ModelTurn, status: ResponseStatus): void {
     turn.reported = true;
     const usage = this.usage;
-    if (usage) {
-      this.deps.telemetry.recordUsage(usage);
-      turn.span.setAttributes({
-        'gemini_live.input_tokens': usage.inputTokens,
-        'gemini_live.output_tokens': usage.outputTokens,
-      });
-    }
+    if (usage) this.deps.telemetry.recordUsage(usage, turn.span);
     turn.span.setAttribute('gemini_live.status', status);
     endSpan(turn.span, status === 'failed' ? 'failed' : undefined);
     this.deps.emit({ type: 'response-done', responseId: turn.id, status, ...(usage ? { usage } : {}) });

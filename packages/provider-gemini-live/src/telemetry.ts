@@ -1,4 +1,4 @@
-import type { TokenUsage } from '@beluga-voice/core';
+import { recordTokenUsage, type TokenUsage } from '@beluga-voice/core';
 import type { Counter, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
 
 /** Span and metric names; attributes never carry the API key or tool arguments. */
@@ -52,8 +52,8 @@ export class GeminiTelemetry {
     this.firstAudio.record(ms, { model: this.attributes.model });
   }
 
-  recordUsage(usage: TokenUsage): void {
-    this.tokens.add(usage.inputTokens, { model: this.attributes.model, direction: 'input' });
-    this.tokens.add(usage.outputTokens, { model: this.attributes.model, direction: 'output' });
+  /** Counts a response's tokens and sets them on its span. */
+  recordUsage(usage: TokenUsage, span: Span): void {
+    recordTokenUsage(this.tokens, span, 'gemini_live', this.attributes.model, usage);
   }
 }

@@ -175,13 +175,7 @@ export class Responses {
     this.active = undefined;
     const status: ResponseStatus = response.status === 'in_progress' ? 'incomplete' : response.status;
     const usage = toUsage(response.usage);
-    if (usage) {
-      this.host.telemetry.recordUsage(usage);
-      active.span.setAttributes({
-        'openai_realtime.input_tokens': usage.inputTokens,
-        'openai_realtime.output_tokens': usage.outputTokens,
-      });
-    }
+    if (usage) this.host.telemetry.recordUsage(usage, active.span);
     active.span.setAttribute('openai_realtime.status', status);
     const failure = response.status_details?.error;
     endSpan(active.span, status === 'failed' ? (failure?.code ?? failure?.type ?? 'failed') : undefined);

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '@beluga-voice/core';
+import { recordTokenUsage, type TokenUsage } from '@beluga-voice/core';
 import {
   type Context,
   type Counter,
@@ -69,8 +69,8 @@ export class RealtimeTelemetry {
     this.firstAudio.record(ms, { model: this.attributes.model });
   }
 
-  recordUsage(usage: TokenUsage): void {
-    this.tokens.add(usage.inputTokens, { model: this.attributes.model, direction: 'input' });
-    this.tokens.add(usage.outputTokens, { model: this.attributes.model, direction: 'output' });
+  /** Counts a response's tokens and sets them on its span. */
+  recordUsage(usage: TokenUsage, span: Span): void {
+    recordTokenUsage(this.tokens, span, 'openai_realtime', this.attributes.model, usage);
   }
 }
