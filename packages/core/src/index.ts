@@ -36,7 +36,9 @@ export { providerScripted } from './provider/nodes/scripted-node.js';
 export type { ProviderBridgeOutputs, ProviderOutputPort } from './provider/provider-bridge.js';
 export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf } from './provider/provider-node.js';
 export {
+  messageLimitText,
   PROVIDER_MAX_MESSAGE_BYTES,
+  PROVIDER_MESSAGE_BYTES_RANGE,
   providerSocketOptions,
   type WatchedSocket,
   watchProviderSocketClose,

@@ -8,6 +8,8 @@ export interface ConnectOptions {
   readonly apiVersion: string;
   readonly apiKey: string;
   readonly timeoutMs: number;
+  /** Largest server message taken (see `maxMessageBytes`). */
+  readonly maxMessageBytes: number;
   readonly scheduler: SchedulerLike;
 }
 
@@ -30,7 +32,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const host = url.host;
   url.searchParams.set('key', options.apiKey);
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, providerSocketOptions(url));
+    const socket = new WebSocket(url, providerSocketOptions(url, options.maxMessageBytes));
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
       socket.removeAllListeners();

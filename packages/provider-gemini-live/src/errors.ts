@@ -1,4 +1,4 @@
-import { PROVIDER_MAX_MESSAGE_BYTES, redact, S2SError } from '@beluga-voice/core';
+import { messageLimitText, redact, S2SError } from '@beluga-voice/core';
 
 export const WHO = 'provider.gemini-live';
 
@@ -10,7 +10,8 @@ export type CloseOutcome = { readonly kind: 'fatal' | 'resume'; readonly error: 
  * (1007/1008 for a bad key or request, 1011 for quota and internal errors); a drop without a close
  * frame (1006) or a server restart (1001, 1012-1014) can be resumed.
  */
-export function outcomeOfClose(code: number, rawReason: string): CloseOutcome {
+/** What a close means; `maxMessageBytes` is the limit a 1009 from this client enforced. */
+export function outcomeOfClose(code: number, rawReason: string, maxMessageBytes: number): CloseOutcome {
   const reason = redact(rawReason);
   const said = reason ? `: ${reason}` : '';
   if (/api key|permission|unauthenticated|PERMISSION_DENIED/i.test(reason) || code === 4001 || code === 4003) {
@@ -40,8 +41,7 @@ export function outcomeOfClose(code: number, rawReason: string): CloseOutcome {
     };
   }
   if (code === 1009) {
-    const limit = `${PROVIDER_MAX_MESSAGE_BYTES / 1024 / 1024} MiB`;
-    const text = `${WHO}: the service sent a message larger than the ${limit} limit; it was refused and the connection closed (close 1009)`;
+    const text = `${WHO}: the service sent a message larger than the ${messageLimitText(maxMessageBytes)} limit; it was refused and the connection closed (close 1009)`;
     return { kind: 'resume', error: new S2SError('connection', text) };
   }
   return { kind: 'resume', error: new S2SError('connection', `${WHO}: connection lost (close ${code})${said}`) };

@@ -239,6 +239,7 @@ export class GeminiLiveSession implements S2SSession {
         apiVersion: this.deps.config.apiVersion,
         apiKey: this.#apiKey,
         timeoutMs: this.deps.config.connectTimeoutMs,
+        maxMessageBytes: this.deps.config.maxMessageBytes,
         scheduler: this.deps.scheduler,
       },
       (socket) => this.attach(socket),
@@ -299,7 +300,7 @@ export class GeminiLiveSession implements S2SSession {
   }
 
   private onClose(code: number, reason: string): void {
-    const outcome = outcomeOfClose(code, reason);
+    const outcome = outcomeOfClose(code, reason, this.deps.config.maxMessageBytes);
     const waiter = this.setupWaiter;
     this.setupWaiter = undefined;
     if (waiter) {

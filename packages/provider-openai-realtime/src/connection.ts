@@ -10,6 +10,8 @@ export interface ConnectOptions {
   readonly protocol: Protocol;
   readonly apiKey: string;
   readonly timeoutMs: number;
+  /** Largest server message taken (see `maxMessageBytes`). */
+  readonly maxMessageBytes: number;
   readonly scheduler: SchedulerLike;
   /** Aborting it gives up the attempt at once (the session closed while connecting). */
   readonly signal?: AbortSignal;
@@ -35,7 +37,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.protocol === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers, ...providerSocketOptions(new URL(url)) });
+    const socket = new WebSocket(url, { headers, ...providerSocketOptions(new URL(url), options.maxMessageBytes) });
     const fail = (error: S2SError) => {
       deadline.unsubscribe();
       options.signal?.removeEventListener('abort', onAbort);
@@ -77,7 +79,7 @@ export function openSocket(options: ConnectOptions, onOpen: (socket: WebSocket) 
 /** What an open socket reports to its owner. */
 export interface SocketListener {
   message(text: string): void;
-  /** `code` 1009 also when this client refused a message above `PROVIDER_MAX_MESSAGE_BYTES`. */
+  /** `code` 1009 also when this client refused a message above its `maxMessageBytes`. */
   close(code: number, reason: string): void;
   debug(message: string): void;
   warn(message: string): void;

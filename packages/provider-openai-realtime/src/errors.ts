@@ -1,4 +1,4 @@
-import { PROVIDER_MAX_MESSAGE_BYTES, redact, S2SError } from '@beluga-voice/core';
+import { messageLimitText, redact, S2SError } from '@beluga-voice/core';
 
 const WHO = 'provider.openai-realtime';
 
@@ -53,7 +53,8 @@ export type CloseOutcome =
   | { readonly kind: 'fatal'; readonly error: S2SError };
 
 /** What a socket close with `code` means for the session (close codes of §6.2). */
-export function outcomeOfClose(code: number, reason: string): CloseOutcome {
+/** What a close means; `maxMessageBytes` is the limit a 1009 from this client enforced. */
+export function outcomeOfClose(code: number, reason: string, maxMessageBytes: number): CloseOutcome {
   const why = reason ? `: ${redact(reason)}` : '';
   switch (code) {
     case 3000:
@@ -79,7 +80,7 @@ export function outcomeOfClose(code: number, reason: string): CloseOutcome {
         kind: 'reconnect',
         error: new S2SError(
           'server',
-          `${WHO}: the server sent a message larger than the ${PROVIDER_MAX_MESSAGE_BYTES / 1024 / 1024} MiB limit; it was refused and the connection closed (close 1009); reconnecting`,
+          `${WHO}: the server sent a message larger than the ${messageLimitText(maxMessageBytes)} limit; it was refused and the connection closed (close 1009); reconnecting`,
         ),
       };
     case 1001:

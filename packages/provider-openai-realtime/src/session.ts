@@ -263,6 +263,7 @@ export class OpenAIRealtimeSession implements S2SSession {
         protocol: this.config.protocol,
         apiKey: this.#apiKey,
         timeoutMs: this.config.connectTimeoutMs,
+        maxMessageBytes: this.config.maxMessageBytes,
         scheduler: this.deps.scheduler,
         signal: this.closed.signal,
       },
@@ -292,8 +293,8 @@ export class OpenAIRealtimeSession implements S2SSession {
 
   private onClose(code: number, reason: string): void {
     const outcome = this.expiring
-      ? { kind: 'reconnect' as const, error: outcomeOfClose(1001, reason).error }
-      : outcomeOfClose(code, reason);
+      ? { kind: 'reconnect' as const, error: outcomeOfClose(1001, reason, this.config.maxMessageBytes).error }
+      : outcomeOfClose(code, reason, this.config.maxMessageBytes);
     this.expiring = false;
     this.waiters.rejectAll(outcome.error);
     if (this.state === 'closed' || this.state === 'connecting') return;

@@ -1,3 +1,4 @@
+import { PROVIDER_MAX_MESSAGE_BYTES } from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
 import { errorFromServerEvent, outcomeOfClose } from '../src/errors.js';
 
@@ -88,8 +89,15 @@ describe('server errors and close codes → typed S2S errors', () => {
       'provider.openai-realtime: the server ended the session (close 1001: Your session hit the maximum duration of 60 minutes.); reconnecting',
     ],
     [1006, '', 'reconnect', 'connection', 'provider.openai-realtime: connection lost (close 1006); reconnecting'],
+    [
+      1009,
+      '',
+      'reconnect',
+      'server',
+      'provider.openai-realtime: the server sent a message larger than the 16 MiB limit; it was refused and the connection closed (close 1009); reconnecting',
+    ],
   ] as const)('close %i → %s', (closeCode, reason, kind, code, message) => {
-    const outcome = outcomeOfClose(closeCode, reason);
+    const outcome = outcomeOfClose(closeCode, reason, PROVIDER_MAX_MESSAGE_BYTES);
     expect(outcome.kind).toBe(kind);
     expect(outcome.error.code).toBe(code);
     expect(outcome.error.message).toBe(message);

@@ -4,9 +4,22 @@
  */
 export const PROVIDER_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+/** Bounds of a provider's `maxMessageBytes` config: a reply delta must fit; `ws` buffers the whole message. */
+export const PROVIDER_MESSAGE_BYTES_RANGE = { min: 64 * 1024, max: 256 * 1024 * 1024 } as const;
+
 /** The `ws` client options every provider socket to `url` takes: the message limit and the mask. */
-export function providerSocketOptions(url: URL): { maxPayload: number; generateMask?: (mask: Uint8Array) => void } {
-  return { maxPayload: PROVIDER_MAX_MESSAGE_BYTES, ...clientFrameMask(url) };
+export function providerSocketOptions(
+  url: URL,
+  maxMessageBytes = PROVIDER_MAX_MESSAGE_BYTES,
+): { maxPayload: number; generateMask?: (mask: Uint8Array) => void } {
+  return { maxPayload: maxMessageBytes, ...clientFrameMask(url) };
+}
+
+/** A message limit as people read it: `16 MiB`, `64 KiB`, or bytes when it is neither. */
+export function messageLimitText(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 /**
