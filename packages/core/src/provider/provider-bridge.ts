@@ -1,25 +1,28 @@
-import { filter, map, Observable, type Subscriber, Subscription, share } from 'rxjs';
+import { Observable, type Subscriber, Subscription, share } from 'rxjs';
 import type { ControlEvent } from '../control.js';
-import type { AudioFrame, Frame, FrameOf, ToolResultFrame } from '../frames.js';
-import { audioDurationMs } from '../frames.js';
+import type { Frame, ToolResultFrame } from '../frames.js';
 import type { NodeContext } from '../node.js';
-import { NodeReportedError } from '../runtime/errors.js';
+import { errorCode } from '../runtime/errors.js';
 import { errorMessage } from '../secrets.js';
 import type { ConversationConfig } from './conversation-config.js';
-import { ConversationGuard } from './conversation-guard.js';
+import type { ConversationGuard } from './conversation-guard.js';
+import { ConversationState } from './conversation-state.js';
 import { DrainDeadline } from './drain-deadline.js';
-import { ResponseLedger } from './response-ledger.js';
-import type { ConversationContext, S2SEvent, S2SProvider, S2SSession, ToolSpec } from './s2s.js';
+import { audioFrame, responseDoneFrame, toolCallFrame, transcriptFrame } from './provider-event-frames.js';
+import {
+  type ProviderBridgeInputs,
+  type ProviderBridgeOutputs,
+  type ProviderOutputPort,
+  type Routed,
+  splitPorts,
+} from './provider-ports.js';
+import type { ConversationContext, S2SEvent, S2SProvider, S2SSession } from './s2s.js';
+import { SessionReports } from './session-reports.js';
+import { startProviderSession } from './session-start.js';
 import { SessionTrace } from './session-trace.js';
-import { TurnTracker } from './turn-tracker.js';
+import { TurnTaking } from './turn-taking.js';
 
-export type ProviderOutputPort = 'audio' | 'transcripts' | 'toolCalls' | 'events';
-
-export interface ProviderBridgeInputs {
-  readonly audio: Observable<Frame>;
-  readonly toolResults: Observable<ToolResultFrame>;
-  readonly control: Observable<Frame>;
-}
+export type { ProviderBridgeInputs, ProviderBridgeOutputs, ProviderOutputPort };
 
 export interface ProviderBridgeOptions {
   readonly provider: S2SProvider;
@@ -28,19 +31,6 @@ export interface ProviderBridgeOptions {
   /** How long `end-session` (or inputs ending on their own) waits for the current response; a stopping pipeline's deadline replaces it. */
   readonly drainTimeoutMs: number;
   readonly conversation: ConversationConfig;
-}
-
-/** The frames each output port carries. */
-export interface ProviderBridgeOutputs {
-  readonly audio: Observable<AudioFrame>;
-  readonly transcripts: Observable<FrameOf<'transcript'>>;
-  readonly toolCalls: Observable<FrameOf<'tool-call'>>;
-  readonly events: Observable<FrameOf<'speech-start' | 'speech-stop' | 'response-start' | 'response-done'>>;
-}
-
-interface Routed {
-  readonly port: ProviderOutputPort;
-  readonly frame: Frame;
 }
 
 /**
@@ -53,34 +43,20 @@ export function bridgeProvider(inputs: ProviderBridgeInputs, options: ProviderBr
   const routed$ = new Observable<Routed>((subscriber) => new SessionBridge(inputs, options, subscriber).teardown).pipe(
     share({ resetOnComplete: false, resetOnError: false, resetOnRefCountZero: true }),
   );
-  const port = <F extends Frame>(name: ProviderOutputPort) =>
-    routed$.pipe(
-      filter((r) => r.port === name),
-      map((r) => r.frame as F),
-    );
-  return {
-    audio: port('audio'),
-    transcripts: port('transcripts'),
-    toolCalls: port('toolCalls'),
-    events: port('events'),
-  };
+  return splitPorts(routed$);
 }
 
 class SessionBridge {
   readonly teardown: () => void;
   private readonly ctx: NodeContext;
-  private readonly label: string;
+  private readonly reports: SessionReports;
   private readonly subs = new Subscription();
-  private readonly ledger = new ResponseLedger();
-  private readonly turns: TurnTracker;
-  private readonly guard: ConversationGuard;
-  private readonly pendingCalls = new Set<string>();
-  private readonly reported = new Set<string>();
   private readonly trace: SessionTrace;
+  private readonly state: ConversationState;
+  private readonly turnTaking: TurnTaking;
+  private readonly guard: ConversationGuard;
   private session: S2SSession | undefined;
   private openedAt = 0;
-  private lastTurnEndAt: number | undefined;
-  private awaitingResponse = false;
   private draining = false;
   private drainDeadline: DrainDeadline | undefined;
   private finished = false;
@@ -91,34 +67,26 @@ class SessionBridge {
     private readonly out: Subscriber<Routed>,
   ) {
     this.ctx = options.ctx;
-    this.label = `${this.ctx.type} "${this.ctx.id}"`;
+    this.reports = new SessionReports(this.ctx, options.provider.name);
     this.trace = new SessionTrace(this.ctx, options.provider.name);
-    this.turns = new TurnTracker(this.ctx, () => this.trace.context);
-    this.guard = new ConversationGuard(options.conversation, this.ctx, {
-      bargeIn: () => this.bargeIn(),
-      idle: (action) => this.onIdle(action),
-      stalled: (responseId) => this.onStalled(responseId),
-      busy: () => this.ledger.interruptible() !== undefined,
+    this.state = new ConversationState(this.ctx, this.trace, this.reports);
+    this.turnTaking = new TurnTaking(this.ctx, options.conversation, this.state, {
+      session: () => this.session,
+      send: (call) => this.send(call),
+      fail: (message) => this.fail(message),
     });
+    this.guard = this.turnTaking.guard;
     this.teardown = () => this.release();
     this.ctx.onClose(() => this.release());
     this.open().catch((error) =>
-      this.fail(`cannot start the ${options.provider.name} session: ${errorMessage(error)}`, codeOf(error)),
+      this.fail(`cannot start the ${options.provider.name} session: ${errorMessage(error)}`, errorCode(error).code),
     );
   }
 
   private async open(): Promise<void> {
-    const { provider } = this.options;
+    const { provider, context } = this.options;
     const ctx = this.ctx;
-    const context = { ...this.options.context, tools: this.tools() };
-    const traceContext = this.trace.openSession();
-    const session = await provider.startSession(context, {
-      signal: ctx.signal,
-      logger: ctx.logger,
-      tracer: ctx.tracer,
-      meter: ctx.meter,
-      traceContext,
-    });
+    const session = await startProviderSession(provider, context, ctx, this.trace, this.reports);
     if (this.finished) {
       await session.close();
       return;
@@ -126,108 +94,52 @@ class SessionBridge {
     this.session = session;
     this.openedAt = ctx.now();
     this.guard.activity();
-    this.subs.add(
-      session.events$.subscribe({
-        next: (event) => this.onEvent(event),
-        error: (error) => this.fail(`session failed: ${errorMessage(error)}`),
-        complete: () => this.out.complete(),
-      }),
+    this.follow(
+      session.events$,
+      'session',
+      (event) => this.onEvent(event),
+      () => this.out.complete(),
     );
     this.subs.add(ctx.control.events$.subscribe((event) => this.onControl(event)));
-    this.subs.add(
-      this.inputs.toolResults.subscribe({
-        next: (frame) => this.onToolResult(frame),
-        error: (error) => this.fail(`toolResults input failed: ${errorMessage(error)}`),
-      }),
-    );
-    this.subs.add(
-      this.inputs.control.subscribe({
-        next: (frame) => this.onInput(frame),
-        error: (error) => this.fail(`control input failed: ${errorMessage(error)}`),
-      }),
-    );
+    this.follow(this.inputs.toolResults, 'toolResults input', (frame) => this.onToolResult(frame));
+    this.follow(this.inputs.control, 'control input', (frame) => this.onInput(frame));
     // Audio last: its frames may start a reply whose tool calls need the inputs above.
-    this.subs.add(
-      this.inputs.audio.subscribe({
-        next: (frame) => this.onInput(frame),
-        error: (error) => this.fail(`audio input failed: ${errorMessage(error)}`),
-        complete: () => this.drain('the audio input ended'),
-      }),
-    );
+    const audioEnded = () => this.drain('the audio input ended');
+    this.follow(this.inputs.audio, 'audio input', (frame) => this.onInput(frame), audioEnded);
   }
 
-  /** The context's tools plus those offered by linked nodes (a tool router), each name once. */
-  private tools(): readonly ToolSpec[] {
-    const all = [...(this.options.context.tools ?? []), ...this.ctx.linkedOffers<readonly ToolSpec[]>('tools').flat()];
-    const byName = new Map<string, ToolSpec>();
-    for (const tool of all) {
-      if (byName.has(tool.name)) {
-        this.ctx.emit({
-          type: 'warning',
-          code: 'duplicate-tool',
-          message: `${this.label}: tool "${tool.name}" is offered twice; using the first`,
-        });
-      } else {
-        byName.set(tool.name, tool);
-      }
-    }
-    if (byName.size > 0 && !this.options.provider.capabilities.tools) {
-      this.ctx.emit({
-        type: 'warning',
-        code: 'tools-unsupported',
-        message: `${this.label}: provider ${this.options.provider.name} does not call tools; ${byName.size} linked tool(s) ignored`,
-      });
-      return [];
-    }
-    return [...byName.values()];
+  /** Subscribes until release; `what` failing fails the session. */
+  private follow<T>(source$: Observable<T>, what: string, next: (value: T) => void, complete?: () => void): void {
+    this.subs.add(
+      source$.subscribe({ next, error: (error) => this.fail(`${what} failed: ${errorMessage(error)}`), complete }),
+    );
   }
 
   private onEvent(event: S2SEvent): void {
     const now = this.ctx.now();
     const responseId = 'responseId' in event ? event.responseId : undefined;
-    const record = responseId === undefined ? undefined : this.ledger.get(responseId);
     // A response stopped by an interrupt (or a stall cancel) is over for the stall watch.
-    if (responseId !== undefined && record?.active !== false && !record?.interrupted) {
-      this.guard.responseActivity(responseId);
-    }
+    if (responseId !== undefined && this.state.watched(responseId)) this.guard.responseActivity(responseId);
     switch (event.type) {
       case 'audio':
-        this.onAudio(event.responseId, event.frame, now);
+        if (this.state.audio(event.responseId, event.frame, now)) this.emitFrame('audio', audioFrame(event));
         return;
       case 'transcript':
-        this.emitFrame('transcripts', {
-          kind: 'transcript',
-          timestamp: this.time(),
-          role: event.role,
-          text: event.text,
-          final: event.final,
-          ...(event.itemId === undefined ? {} : { itemId: event.itemId }),
-          ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
-        });
+        this.emitFrame('transcripts', transcriptFrame(event, this.time()));
         return;
-      case 'tool-call': {
-        this.pendingCalls.add(event.id);
-        const spanContext = this.trace.spanContextFor(event.responseId);
-        this.emitFrame('toolCalls', {
-          kind: 'tool-call',
-          timestamp: this.time(),
-          id: event.id,
-          name: event.name,
-          arguments: event.arguments,
-          ...(event.responseId === undefined ? {} : { responseId: event.responseId }),
-          ...(spanContext ? { spanContext } : {}),
-        });
+      case 'tool-call':
+        this.state.toolCalled(event.id);
+        this.emitFrame('toolCalls', toolCallFrame(event, this.time(), this.trace.spanContextFor(event.responseId)));
         return;
-      }
       case 'tool-calls-cancelled':
         this.ctx.control.send({ type: 'cancel-tool-calls', ids: event.ids, reason: 'cancelled by the provider' });
         return;
       case 'speech-start':
-        this.userSpeechStarted();
+        this.turnTaking.userSpeechStarted();
         this.emitFrame('events', { kind: 'speech-start', timestamp: event.timestamp, source: 'server' });
         return;
       case 'speech-stop':
-        if (!this.guard.speechStopped()) this.turnEnded(now);
+        if (!this.guard.speechStopped()) this.state.turnEnded(now);
         this.emitFrame('events', { kind: 'speech-stop', timestamp: event.timestamp, source: 'server' });
         return;
       case 'response-start':
@@ -237,109 +149,25 @@ class SessionBridge {
         this.onResponseDone(event, now);
         return;
       case 'error':
-        if (event.error.fatal) {
-          this.fail(event.error.message, event.error.code);
-          return;
-        }
-        this.ctx.emit({
-          type: 'error',
-          code: event.error.code,
-          message: `${this.label}: ${event.error.message}`,
-          fatal: false,
-        });
+        if (event.error.fatal) this.fail(event.error.message, event.error.code);
+        else this.reports.notice(event);
         return;
-      case 'reconnected':
-        this.ctx.emit({
-          type: 'warning',
-          code: 'reconnected',
-          message: `${this.label}: reconnected after ${event.gapMs} ms (attempt ${event.attempt})`,
-        });
-        return;
-      case 'warning':
-        this.ctx.emit({ type: 'warning', code: event.code, message: `${this.label}: ${event.message}` });
-        return;
-      case 'session-started':
-      case 'interrupted':
-      case 'closed':
-        this.ctx.logger.debug(`${this.label}: ${event.type}`, { ...event });
+      default:
+        this.reports.notice(event);
         return;
     }
-  }
-
-  private onAudio(responseId: string, frame: AudioFrame, now: number): void {
-    const record = this.ledger.ensure(responseId, now);
-    if (record.interrupted) return;
-    if (record.firstAudioAt === undefined) {
-      record.firstAudioAt = now;
-      this.turns.firstAudio(responseId, now);
-      const sinceTurnEnd = this.lastTurnEndAt === undefined ? undefined : now - this.lastTurnEndAt;
-      this.ctx.emit({
-        type: 'mark',
-        name: 'first-audio',
-        data: { responseId, sinceResponseStartMs: now - record.startedAt, sinceTurnEndMs: sinceTurnEnd },
-      });
-    }
-    record.receivedMs += audioDurationMs(frame);
-    this.emitFrame('audio', frame.responseId === responseId ? frame : { ...frame, responseId });
   }
 
   private onResponseStart(responseId: string, now: number): void {
-    this.ledger.start(responseId, now);
-    this.turns.responseStarted(responseId);
     this.guard.responseActivity(responseId);
-    this.awaitingResponse = false;
-    this.trace.responseStarted(responseId, this.turns.contextOf(responseId));
-    this.ctx.emit({ type: 'mark', name: 'response-start', data: { responseId } });
+    this.state.responseStarted(responseId, now);
     this.emitFrame('events', { kind: 'response-start', timestamp: this.time(), responseId });
   }
 
   private onResponseDone(event: Extract<S2SEvent, { type: 'response-done' }>, now: number): void {
-    const record = this.ledger.ensure(event.responseId, now);
-    record.active = false;
-    this.turns.responseDone(event.responseId, event.status);
+    this.state.responseDone(event, now);
     this.guard.responseDone(event.responseId);
-    this.trace.responseDone(event.responseId, event.status);
-    this.ctx.emit({
-      type: 'mark',
-      name: 'response-done',
-      data: {
-        responseId: event.responseId,
-        status: event.status,
-        audioMs: record.receivedMs,
-        durationMs: now - record.startedAt,
-      },
-    });
-    if (event.usage) {
-      const attributes = { provider: this.options.provider.name };
-      this.ctx.emit({
-        type: 'metric',
-        name: 'provider.tokens.input',
-        value: event.usage.inputTokens,
-        unit: 'tokens',
-        attributes,
-      });
-      this.ctx.emit({
-        type: 'metric',
-        name: 'provider.tokens.output',
-        value: event.usage.outputTokens,
-        unit: 'tokens',
-        attributes,
-      });
-      this.ctx.emit({
-        type: 'metric',
-        name: 'provider.tokens.total',
-        value: event.usage.totalTokens,
-        unit: 'tokens',
-        attributes,
-      });
-    }
-    this.emitFrame('events', {
-      kind: 'response-done',
-      timestamp: this.time(),
-      responseId: event.responseId,
-      status: event.status,
-      ...(event.usage ? { usage: event.usage } : {}),
-    });
+    this.emitFrame('events', responseDoneFrame(event, this.time()));
     this.checkDrained();
   }
 
@@ -349,19 +177,25 @@ class SessionBridge {
     if (!session || this.finished) return;
     switch (frame.kind) {
       case 'audio':
-        if (!this.draining) this.send(() => session.sendAudio(frame));
+        if (this.draining) return;
+        // Called directly, not through `send`: no closure per audio frame.
+        try {
+          session.sendAudio(frame);
+        } catch (error) {
+          this.callFailed(error);
+        }
         return;
       case 'speech-start':
-        this.userSpeechStarted();
+        this.turnTaking.userSpeechStarted();
         this.send(() => session.speechStarted(frame.timestamp));
         return;
       case 'speech-stop':
         if (this.guard.speechStopped()) return;
-        this.turnEnded(this.ctx.now());
+        this.state.turnEnded(this.ctx.now());
         this.send(() => session.speechStopped(frame.timestamp));
         return;
       case 'text':
-        this.awaitingResponse = true;
+        this.state.replyRequested();
         this.send(() => session.sendText(frame.text));
         return;
       default:
@@ -372,8 +206,7 @@ class SessionBridge {
   private onToolResult(frame: ToolResultFrame): void {
     const session = this.session;
     if (!session || this.finished) return;
-    this.pendingCalls.delete(frame.id);
-    if (this.pendingCalls.size === 0) this.awaitingResponse = true;
+    this.state.toolAnswered(frame.id);
     this.send(() =>
       session.sendToolResult({ id: frame.id, output: frame.output, ...(frame.isError ? { isError: true } : {}) }),
     );
@@ -383,91 +216,18 @@ class SessionBridge {
   private onControl(event: ControlEvent): void {
     switch (event.type) {
       case 'playout':
-        this.ledger.playout(event.responseId, event.playedMs, event.final === true);
-        this.turns.playout(event.responseId, event.playedMs, event.final === true, this.ctx.now());
+        this.state.playout(event.responseId, event.playedMs, event.final === true, this.ctx.now());
         if (!event.final) this.guard.activity();
         return;
       case 'end-session':
         this.drain(`end-session from ${event.source}`);
         return;
       case 'interrupt':
-        if (event.source !== this.ctx.id) this.interruptSession(event.responseId);
+        if (event.source !== this.ctx.id) this.turnTaking.interrupt(event.responseId);
         return;
       default:
         return;
     }
-  }
-
-  /**
-   * The user started speaking. If a response is still generating or playing: flush downstream
-   * first (the pacer answers with its final playout at once), then truncate the session's response
-   * at what was actually played, and drop whatever audio of it still arrives.
-   */
-  private bargeIn(): void {
-    const record = this.ledger.interruptible();
-    if (!record) return;
-    record.interrupted = true;
-    this.turns.bargedIn(record.id, this.ctx.now());
-    this.ctx.control.send({ type: 'interrupt', responseId: record.id, reason: 'barge-in' });
-    this.interruptSession(record.id);
-    this.turns.interruptDone(record.id, this.ctx.now());
-  }
-
-  /** Speech over a playing reply interrupts it (or, within `falseInterruptionMs`, only pauses it). */
-  private userSpeechStarted(): void {
-    const playing = this.ledger.interruptible()?.id;
-    // Speech while tools run (and nothing plays) still interrupts: cancellable tools must stop.
-    if (playing === undefined && this.pendingCalls.size > 0) {
-      this.ctx.control.send({ type: 'interrupt', reason: 'user spoke during a tool call' });
-    }
-    this.guard.speechStarted(playing);
-  }
-
-  private onIdle(action: 'prompt' | 'end'): void {
-    if (action === 'prompt') {
-      const session = this.session;
-      if (!session) return;
-      this.awaitingResponse = true;
-      this.send(() => session.sendText(this.options.conversation.idlePrompt));
-      this.guard.activity();
-      return;
-    }
-    this.ctx.control.send({ type: 'end-session', reason: 'idle timeout' });
-  }
-
-  private onStalled(responseId: string): void {
-    switch (this.options.conversation.stallAction) {
-      case 'cancel':
-        this.ctx.control.send({ type: 'interrupt', responseId, reason: 'stalled' });
-        this.interruptSession(responseId);
-        return;
-      case 'end':
-        this.fail(
-          `response ${responseId} stalled: no provider event for ${this.options.conversation.stallTimeoutMs} ms`,
-        );
-        return;
-      case 'report':
-        return;
-    }
-  }
-
-  private interruptSession(responseId: string | undefined): void {
-    const record = responseId === undefined ? this.ledger.interruptible() : this.ledger.get(responseId);
-    if (!record || !this.session) return;
-    record.interrupted = true;
-    const playedMs = Math.min(record.playedMs ?? record.receivedMs, record.receivedMs);
-    this.ctx.emit({
-      type: 'mark',
-      name: 'interrupt',
-      data: { responseId: record.id, playedMs, receivedMs: record.receivedMs },
-    });
-    this.send(() => this.session?.interrupt({ playedMs }));
-  }
-
-  private turnEnded(now: number): void {
-    this.lastTurnEndAt = now;
-    this.turns.userSpeechEnded(now);
-    this.awaitingResponse = true;
   }
 
   /** Stop taking audio; close once the current response (and any tool round trip) is over. */
@@ -475,11 +235,7 @@ class SessionBridge {
     if (this.draining || this.finished) return;
     this.draining = true;
     this.drainDeadline = new DrainDeadline(this.ctx, this.options.drainTimeoutMs, (waitedMs) => {
-      this.ctx.emit({
-        type: 'warning',
-        code: 'drain-timeout',
-        message: `${this.label}: still responding ${Math.round(waitedMs)} ms after ${reason}; closing the session`,
-      });
+      this.reports.drainTimedOut(waitedMs, reason);
       void this.finish();
     });
     this.drainDeadline.start();
@@ -487,9 +243,7 @@ class SessionBridge {
   }
 
   private checkDrained(): void {
-    if (this.draining && !this.ledger.anyActive && this.pendingCalls.size === 0 && !this.awaitingResponse) {
-      void this.finish();
-    }
+    if (this.draining && this.state.settled) void this.finish();
   }
 
   private async finish(): Promise<void> {
@@ -500,27 +254,19 @@ class SessionBridge {
     try {
       await this.session?.close();
     } catch (error) {
-      this.ctx.emit({
-        type: 'warning',
-        code: 'close-failed',
-        message: `${this.label}: closing the session: ${errorMessage(error)}`,
-      });
+      this.reports.closeFailed(error);
     }
-    this.endSpans();
+    this.state.close();
     this.out.complete();
   }
 
-  /**
-   * Reports a failure on the bus, once and with its code, and errors every output with an error
-   * marked as reported (the runtime then applies the node's policy without a second report).
-   */
+  /** Reports a failure on the bus, once and with its code, and errors every output. */
   private fail(message: string, code?: string): void {
     if (this.out.closed) return;
     this.guard.close();
-    const text = `${this.label}: ${message}`;
-    this.ctx.emit({ type: 'error', message: text, fatal: true, ...(code === undefined ? {} : { code }) });
+    const error = this.reports.fatal(message, code);
     this.finished = true;
-    this.out.error(new NodeReportedError(text, code));
+    this.out.error(error);
   }
 
   private release(): void {
@@ -528,21 +274,10 @@ class SessionBridge {
     this.drainDeadline?.cancel();
     this.guard.close();
     this.subs.unsubscribe();
-    this.endSpans();
+    this.state.close();
     const session = this.session;
     this.session = undefined;
-    session?.close().catch((error) => {
-      this.ctx.emit({
-        type: 'warning',
-        code: 'close-failed',
-        message: `${this.label}: closing the session: ${errorMessage(error)}`,
-      });
-    });
-  }
-
-  private endSpans(): void {
-    this.turns.close();
-    this.trace.end();
+    session?.close().catch((error) => this.reports.closeFailed(error));
   }
 
   /** Runs a session call; its errors go to the bus once per distinct message (they repeat per frame). */
@@ -550,13 +285,12 @@ class SessionBridge {
     try {
       call();
     } catch (error) {
-      if (this.finished) return;
-      const message = `${this.label}: ${errorMessage(error)}`;
-      if (this.reported.has(message)) return;
-      this.reported.add(message);
-      const code = codeOf(error);
-      this.ctx.emit({ type: 'error', message, fatal: false, ...(code === undefined ? {} : { code }) });
+      this.callFailed(error);
     }
+  }
+
+  private callFailed(error: unknown): void {
+    if (!this.finished) this.reports.callFailed(error);
   }
 
   private emitFrame(port: ProviderOutputPort, frame: Frame): void {
@@ -566,9 +300,4 @@ class SessionBridge {
   private time(): number {
     return this.ctx.now() - this.openedAt;
   }
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
