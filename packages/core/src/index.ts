@@ -14,7 +14,7 @@ export type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } fro
 export { buildGraph, type ValidateOptions, type ValidationResult, validateGraph } from './graph/validate.js';
 export * from './node.js';
 export { type ClosableSocket, closeSocket } from './provider/close-socket.js';
-export { apiKeyField, configWithKeyRedacted, toolSpecSchema } from './provider/config-fields.js';
+export { apiKeyField, configWithKeyRedacted, maxMessageBytesField, toolSpecSchema } from './provider/config-fields.js';
 export { type ConversationConfig, conversationSchema } from './provider/conversation-config.js';
 export { ECHO_DEFAULTS, EchoProvider, type EchoProviderOptions, echoCapabilities } from './provider/echo-provider.js';
 export { EnergyTurnDetector, type EnergyTurnOptions, type TurnEvent } from './provider/energy-turn-detector.js';
@@ -38,7 +38,6 @@ export { defineProviderNode, type ProviderNodeDefinition, providerDefinitionOf }
 export {
   messageLimitText,
   PROVIDER_MAX_MESSAGE_BYTES,
-  PROVIDER_MESSAGE_BYTES_RANGE,
   providerSocketOptions,
   type WatchedSocket,
   watchProviderSocketClose,

@@ -2,8 +2,7 @@ import {
   type AudioCaps,
   type AudioFormat,
   apiKeyField,
-  PROVIDER_MAX_MESSAGE_BYTES,
-  PROVIDER_MESSAGE_BYTES_RANGE,
+  maxMessageBytesField,
   toolSpecSchema,
 } from '@beluga-voice/core';
 import { z } from 'zod';
@@ -89,15 +88,7 @@ export const geminiLiveConfigSchema = z
       .positive()
       .default(10_000)
       .describe('Time allowed to open and set up the session'),
-    maxMessageBytes: z
-      .number()
-      .int()
-      .min(PROVIDER_MESSAGE_BYTES_RANGE.min)
-      .max(PROVIDER_MESSAGE_BYTES_RANGE.max)
-      .default(PROVIDER_MAX_MESSAGE_BYTES)
-      .describe(
-        'Largest server message accepted, in bytes (default 16 MiB): a larger one is refused, the socket closed (1009) and the session reconnects',
-      ),
+    maxMessageBytes: maxMessageBytesField,
     reconnect: reconnectSchema
       .default({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 5000 })
       .describe('Reconnection policy after a dropped socket or goAway'),

@@ -2,8 +2,7 @@ import {
   type AudioCaps,
   type AudioFormat,
   apiKeyField,
-  PROVIDER_MAX_MESSAGE_BYTES,
-  PROVIDER_MESSAGE_BYTES_RANGE,
+  maxMessageBytesField,
   toolSpecSchema,
 } from '@beluga-voice/core';
 import { z } from 'zod';
@@ -146,15 +145,7 @@ export const openaiRealtimeConfigSchema = z
       .positive()
       .default(10_000)
       .describe('Time allowed for each set-up step: opening the socket, then session.created, then session.updated'),
-    maxMessageBytes: z
-      .number()
-      .int()
-      .min(PROVIDER_MESSAGE_BYTES_RANGE.min)
-      .max(PROVIDER_MESSAGE_BYTES_RANGE.max)
-      .default(PROVIDER_MAX_MESSAGE_BYTES)
-      .describe(
-        'Largest server message accepted, in bytes (default 16 MiB): a larger one is refused, the socket closed (1009) and the session reconnects',
-      ),
+    maxMessageBytes: maxMessageBytesField,
     responseTimeoutMs: z
       .number()
       .int()

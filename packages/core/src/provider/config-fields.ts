@@ -1,5 +1,6 @@
 // Config fields every provider node declares the same way.
 import { z } from 'zod';
+import { PROVIDER_MAX_MESSAGE_BYTES, PROVIDER_MESSAGE_BYTES_RANGE } from './provider-socket-options.js';
 
 /**
  * A provider's API key config field: the value given, else `$envVar`; missing both is a config
@@ -36,3 +37,14 @@ export const toolSpecSchema = z
       .describe('JSON Schema of the arguments'),
   })
   .strict();
+
+/** A provider's `maxMessageBytes`: the largest server message its socket takes (see `providerSocketOptions`). */
+export const maxMessageBytesField = z
+  .number()
+  .int()
+  .min(PROVIDER_MESSAGE_BYTES_RANGE.min)
+  .max(PROVIDER_MESSAGE_BYTES_RANGE.max)
+  .default(PROVIDER_MAX_MESSAGE_BYTES)
+  .describe(
+    'Largest server message accepted, in bytes (default 16 MiB): a larger one is refused, the socket closed (1009) and the session reconnects',
+  );
