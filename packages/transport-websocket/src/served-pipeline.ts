@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import {
   type AudioFormat,
   type Env,
+  formatFileIssue,
   formatFileIssues,
   type Graph,
   type LoadedPipeline,
@@ -59,7 +60,8 @@ export class ServedPipeline {
     }
     return {
       pipeline: new ServedPipeline(file, text, { ...loaded, graph }, baseEnv, callNames, protocols),
-      warnings: loaded.warnings,
+      // The graph's own warnings (a provider whose turns never end) too: a caller would only hear silence.
+      warnings: [...loaded.warnings, ...loaded.graphWarnings.map(formatFileIssue)],
     };
   }
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { examples, repo, startServe } from './support/serve-process.js';
@@ -23,6 +25,37 @@ describe('beluga serve on the command line', () => {
       expect(serve.output()).toMatch(/listening http:\/\/127\.0\.0\.1:\d+\n$/);
     } finally {
       serve.kill('SIGKILL');
+    }
+  });
+
+  it('warns at startup, placed in the file, about a provider that never hears a turn end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beluga-serve-turns-'));
+    const file = join(dir, 'no-vad.yaml');
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'nodes:',
+        '  mic: { type: transport.browser-in, config: { sampleRate: 24000 } }',
+        '  agent:',
+        '    type: provider.openai-realtime',
+        '    config: { apiKey: mock-key, baseUrl: "ws://127.0.0.1:1/v1", turnDetection: { type: none } }',
+        '  speaker: { type: transport.browser-out }',
+        'links:',
+        '  - mic -> agent -> speaker',
+        '',
+      ].join('\n'),
+    );
+    const serve = await startServe([file]);
+    try {
+      expect(serve.output()).toContain(
+        `warning: ${file}:5:5  node "agent" (provider.openai-realtime) has its own turn detection off and no speech-stop reaches it: ` +
+          "the caller's turns never end, so it never answers (put a VAD on its way in (audio.vad-energy or audio.vad-silero, " +
+          "e.g. mic -> vad -> agent), or turn the provider's turn detection on)  [turns-never-end]\n",
+      );
+    } finally {
+      serve.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

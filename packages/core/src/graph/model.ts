@@ -64,7 +64,8 @@ export type GraphIssueCode =
   | 'cycle'
   | 'duplicate-link'
   | 'invalid-queue'
-  | 'block-cannot-pause';
+  | 'block-cannot-pause'
+  | 'turns-never-end';
 
 export interface GraphIssue {
   readonly code: GraphIssueCode;

@@ -19,6 +19,7 @@ import {
   type NodeDecl,
 } from './model.js';
 import type { InsertedConverter, ResolvedGraph, ResolvedLink, ResolvedNode } from './resolved.js';
+import { checkTurnDetection } from './turn-detection.js';
 import { objectKeysAt } from './zod-paths.js';
 
 export interface ValidateOptions {
@@ -83,16 +84,18 @@ export function validateGraph(spec: GraphSpec, options: ValidateOptions): Valida
     caps.links.map((l) => ({ ...l, decl: { feedback: l.feedback } })),
   );
   const plan = planBackpressure(caps.nodes, caps.links, runOrder);
+  const nodePath = (id: string) => nodes.get(id)?.path ?? ['nodes', id];
+  const warnings = [...plan.warnings, ...checkTurnDetection(caps.nodes, plan.links, nodePath)];
   return {
     issues,
-    warnings: plan.warnings,
+    warnings,
     graph: {
       spec: resolvedSpec,
       nodes: caps.nodes,
       links: plan.links,
       inserted: caps.inserted.map((c) => c.info),
       order: runOrder,
-      warnings: plan.warnings,
+      warnings,
     },
   };
 }

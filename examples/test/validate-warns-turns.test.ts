@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Run from examples/, which installs every node package, as a user's project would.
+const examples = fileURLToPath(new URL('../', import.meta.url));
+const bin = fileURLToPath(new URL('../../packages/core/dist/cli/bin.js', import.meta.url));
+const speech = fileURLToPath(new URL('../../fixtures/audio/single-utterance-16k.wav', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'beluga-turns-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function validate(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [bin, 'validate', file], { cwd: examples }, (error, stdout, stderr) => {
+      done({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The OpenAI provider with its turn detection off, fed by a file through `between`. */
+function pipeline(name: string, between: string[]): string {
+  const file = join(dir, `${name}.yaml`);
+  const nodes: Record<string, string> = {
+    vad: '{ type: audio.vad-energy }',
+    up: '{ type: audio.resample, config: { sampleRate: 24000 } }',
+  };
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'nodes:',
+      `  mic: { type: audio.file-source, config: { path: ${speech} } }`,
+      ...between.map((id) => `  ${id}: ${nodes[id]}`),
+      '  agent:',
+      '    type: provider.openai-realtime',
+      '    config: { apiKey: sk-test-0123456789abcdef, turnDetection: { type: none } }',
+      '  out: { type: audio.null-sink }',
+      'links:',
+      `  - ${['mic', ...between, 'agent', 'out'].join(' -> ')}`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+describe('beluga validate: a provider that never hears a turn end', () => {
+  it('warns, placed at the provider node, when only audio reaches it (a resampler makes no markers); the pipeline stays valid', async () => {
+    const file = pipeline('no-vad', ['up']);
+    expect(await validate(file)).toEqual({
+      code: 0,
+      stdout: `${file}: ok (4 nodes, 3 links)\n`,
+      stderr:
+        `warning: ${file}:6:5  node "agent" (provider.openai-realtime) has its own turn detection off and no speech-stop reaches it: ` +
+        "the caller's turns never end, so it never answers (put a VAD on its way in (audio.vad-energy or audio.vad-silero, " +
+        "e.g. mic -> vad -> agent), or turn the provider's turn detection on)  [turns-never-end]\n",
+    });
+  });
+
+  it('says nothing once a VAD ends the turns', async () => {
+    const file = pipeline('with-vad', ['vad', 'up']);
+    expect(await validate(file)).toEqual({ code: 0, stdout: `${file}: ok (5 nodes, 4 links)\n`, stderr: '' });
+  });
+});
