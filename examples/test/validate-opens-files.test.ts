@@ -1,24 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validate } from './support/validate.js';
 
-// Run from examples/, which installs every node package, as a user's project would.
-const examples = fileURLToPath(new URL('../', import.meta.url));
-const bin = fileURLToPath(new URL('../../packages/core/dist/cli/bin.js', import.meta.url));
 const speech = fileURLToPath(new URL('../../fixtures/audio/single-utterance-16k.wav', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'beluga-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function validate(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, 'validate', file], { cwd: examples }, (error, stdout, stderr) => {
-      done({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
 
 const pipeline = (sources: Record<string, string>, tools: string) => `version: 1
 nodes:
