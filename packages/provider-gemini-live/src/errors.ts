@@ -8,9 +8,9 @@ export type CloseOutcome = { readonly kind: 'fatal' | 'resume'; readonly error: 
 /**
  * The service reports setup and quota failures by closing the socket with a status and a reason
  * (1007/1008 for a bad key or request, 1011 for quota and internal errors); a drop without a close
- * frame (1006) or a server restart (1001, 1012-1014) can be resumed.
+ * frame (1006) or a server restart (1001, 1012-1014) can be resumed. A 1009 is this client refusing
+ * a message above `maxMessageBytes`.
  */
-/** What a close means; `maxMessageBytes` is the limit a 1009 from this client enforced. */
 export function outcomeOfClose(code: number, rawReason: string, maxMessageBytes: number): CloseOutcome {
   const reason = redact(rawReason);
   const said = reason ? `: ${reason}` : '';

@@ -52,8 +52,10 @@ export type CloseOutcome =
   /** End the session with this fatal error. */
   | { readonly kind: 'fatal'; readonly error: S2SError };
 
-/** What a socket close with `code` means for the session (close codes of §6.2). */
-/** What a close means; `maxMessageBytes` is the limit a 1009 from this client enforced. */
+/**
+ * What a socket close with `code` means for the session (close codes of §6.2). A 1009 is this
+ * client refusing a message above `maxMessageBytes`.
+ */
 export function outcomeOfClose(code: number, reason: string, maxMessageBytes: number): CloseOutcome {
   const why = reason ? `: ${redact(reason)}` : '';
   switch (code) {

@@ -6,7 +6,8 @@ import { record } from './support/session.js';
 const KEY = 'sk-message-limit-0123456789abcdef';
 // 60 characters: 2.4 s of reply tone, sent as one 2 s delta (128 000 base64 characters) and the rest.
 const REPLY = 'Your order left the warehouse this morning and ships today.';
-const script = { replies: [{ text: REPLY }], chunkMs: 2000 };
+// A reply asked again after the reconnection is short: only the first one is refused.
+const script = { replies: [{ text: REPLY }, { text: 'Shipped.' }], chunkMs: 2000 };
 const reconnect = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 50, jitter: 0 };
 
 describe('provider.openai-realtime: maxMessageBytes', () => {
@@ -34,8 +35,13 @@ describe('provider.openai-realtime: maxMessageBytes', () => {
         'provider.openai-realtime: the server sent a message larger than the 64 KiB limit; it was refused and the connection closed (close 1009); reconnecting',
       ],
     ]);
-    // Nothing of the refused delta reached the session.
-    expect(rec.of('audio')).toEqual([]);
+    // The refused reply ends incomplete with none of its audio; the one asked again plays whole.
+    await rec.waitFor('response-done', 2);
+    const [lost, replayed] = rec.of('response-done');
+    expect([lost.status, replayed.status]).toEqual(['incomplete', 'completed']);
+    const audio = rec.of('audio');
+    expect(audio.every((a) => a.responseId === replayed.responseId)).toBe(true);
+    expect(audio.reduce((n, a) => n + a.frame.samples.length, 0)).toBe('Shipped.'.length * 40 * 24);
     await session.close();
   });
 

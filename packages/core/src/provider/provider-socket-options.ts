@@ -1,5 +1,5 @@
 /**
- * The largest server message a provider client accepts: replies arrive as deltas of a few KB, so a
+ * The default largest server message a provider client accepts (`maxMessageBytes`): replies arrive as deltas of a few KB, so a
  * message of megabytes means a broken or hostile server, and `ws` would otherwise buffer 100 MiB.
  */
 export const PROVIDER_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -10,7 +10,7 @@ export const PROVIDER_MESSAGE_BYTES_RANGE = { min: 64 * 1024, max: 256 * 1024 * 
 /** The `ws` client options every provider socket to `url` takes: the message limit and the mask. */
 export function providerSocketOptions(
   url: URL,
-  maxMessageBytes = PROVIDER_MAX_MESSAGE_BYTES,
+  maxMessageBytes: number,
 ): { maxPayload: number; generateMask?: (mask: Uint8Array) => void } {
   return { maxPayload: maxMessageBytes, ...clientFrameMask(url) };
 }
