@@ -225,12 +225,17 @@ describe('beluga serve security and slow clients on the browser path', () => {
     const serve = await startServe([join(import.meta.dirname, 'fixtures/browser-flood.yaml')]);
     try {
       const client = (await connect(`${serve.url.replace('http', 'ws')}/ws`)) as OpenClient;
-      // One spoken sentence (16 kHz pcm16), sent at once, then the client stops reading.
+      // The client stops reading the moment the reply starts, before the burst behind it: waiting
+      // for that message from outside let a quick client read the whole burst first and never stall.
+      const socket = (client.ws as unknown as { _socket: { pause(): void } })._socket;
+      client.ws.on('message', (data, isBinary) => {
+        if (!isBinary && JSON.parse(String(data)).type === 'response') socket.pause();
+      });
+      // One spoken sentence (16 kHz pcm16), sent at once.
       const speech = fixtureSamples('single-utterance-16k.wav');
       for (let i = 0; i < speech.length; i += 640) client.ws.send(speech.subarray(i, i + 640));
       for (let i = 0; i < 50; i++) client.ws.send(Buffer.alloc(640));
       await expect.poll(() => client.messages.some((m) => m.type === 'response'), { timeout: 10_000 }).toBe(true);
-      (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
       await expect
         .poll(() => serve.output(), { timeout: 25_000 })
         .toMatch(/session \S+ ended \(browser, \d+ turns, 0 barge-ins, [1-9]\d* dropped; caller: /);
