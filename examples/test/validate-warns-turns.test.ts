@@ -9,8 +9,13 @@ const speech = fileURLToPath(new URL('../../fixtures/audio/single-utterance-16k.
 const dir = mkdtempSync(join(tmpdir(), 'beluga-turns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The OpenAI provider with its turn detection off, fed by a file through `between`. */
-function pipeline(name: string, between: string[]): string {
+const OPENAI_NO_TURNS = [
+  '    type: provider.openai-realtime',
+  '    config: { apiKey: sk-test-0123456789abcdef, turnDetection: { type: none } }',
+];
+
+/** A provider (by default OpenAI's with its turn detection off), fed by a file through `between`. */
+function pipeline(name: string, between: string[], agent = OPENAI_NO_TURNS): string {
   const file = join(dir, `${name}.yaml`);
   const nodes: Record<string, string> = {
     vad: '{ type: audio.vad-energy }',
@@ -24,8 +29,7 @@ function pipeline(name: string, between: string[]): string {
       `  mic: { type: audio.file-source, config: { path: ${speech} } }`,
       ...between.map((id) => `  ${id}: ${nodes[id]}`),
       '  agent:',
-      '    type: provider.openai-realtime',
-      '    config: { apiKey: sk-test-0123456789abcdef, turnDetection: { type: none } }',
+      ...agent,
       '  out: { type: audio.null-sink }',
       'links:',
       `  - ${['mic', ...between, 'agent', 'out'].join(' -> ')}`,
@@ -51,5 +55,26 @@ describe('beluga validate: a provider that never hears a turn end', () => {
   it('says nothing once a VAD ends the turns', async () => {
     const file = pipeline('with-vad', ['vad', 'up']);
     expect(await validate(file)).toEqual({ code: 0, stdout: `${file}: ok (5 nodes, 4 links)\n`, stderr: '' });
+  });
+
+  it('reads the providers of a failover: one of them with its turn detection off is enough to warn', async () => {
+    const file = pipeline(
+      'failover',
+      ['up'],
+      [
+        '    type: provider.failover',
+        '    config:',
+        '      providers:',
+        '        - { type: provider.openai-realtime, config: { apiKey: sk-test-0123456789abcdef } }',
+        '        - { type: provider.openai-realtime, config: { apiKey: sk-test-0123456789abcdef, turnDetection: { type: none } } }',
+      ],
+    );
+    const result = await validate(file);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^warning: ${file}:6:5  node "agent" \\(provider\\.failover\\) has its own turn detection off \\(providers\\[1\\], provider\\.openai-realtime\\) and no speech-stop .*\\[turns-never-end\\]\\n$`,
+      ),
+    );
   });
 });

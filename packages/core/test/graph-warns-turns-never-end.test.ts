@@ -1,4 +1,4 @@
-import { defineNode, defineProviderNode, GraphBuilder, Registry } from '@beluga-voice/core';
+import { defineNode, defineProviderNode, GraphBuilder, providerFailover, Registry } from '@beluga-voice/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FAKE_CAPS, FAKE_FORMAT, FakeProvider, FakeSession } from './provider-fake-session.js';
@@ -47,7 +47,7 @@ const agent = defineProviderNode({
   createProvider: () => new FakeProvider(new FakeSession([])),
 });
 
-const registry = new Registry().registerAll([mic, vad, pass, typed, agent], 'test');
+const registry = new Registry().registerAll([mic, vad, pass, typed, agent, providerFailover], 'test');
 const graph = () => new GraphBuilder(registry, 'turns').node('mic', 'test.mic');
 
 describe('graph warning: a provider whose turns can never end', () => {
@@ -90,5 +90,37 @@ describe('graph warning: a provider whose turns can never end', () => {
       .chain('mic', 'agent')
       .link('keys.text', 'agent.control');
     expect(typedIn.build().warnings).toEqual([]);
+  });
+
+  it("reads a failover's own providers: it warns when any of them leaves turns to the graph", () => {
+    const failover = (...serverVad: boolean[]) =>
+      graph()
+        .node('agent', 'provider.failover', {
+          providers: serverVad.map((on) => ({ type: 'provider.turns', config: { serverVad: on } })),
+        })
+        .chain('mic', 'agent')
+        .build().warnings;
+    expect(failover(true, true)).toEqual([]);
+    expect(failover(true, false)).toEqual([
+      expect.objectContaining({
+        code: 'turns-never-end',
+        message: expect.stringMatching(
+          /^node "agent" \(provider\.failover\) has its own turn detection off \(providers\[1\], provider\.turns\) and no speech-stop/,
+        ),
+        path: ['nodes', 'agent'],
+      }),
+    ]);
+    const withVad = graph()
+      .node('vad', 'test.vad')
+      .node('agent', 'provider.failover', { providers: [{ type: 'provider.turns', config: {} }] })
+      .chain('mic', 'vad', 'agent');
+    expect(withVad.build().warnings).toEqual([]);
+  });
+
+  it('leaves a failover provider it cannot resolve to the checks that name it', () => {
+    const unknown = graph()
+      .node('agent', 'provider.failover', { providers: [{ type: 'provider.nowhere', config: {} }] })
+      .chain('mic', 'agent');
+    expect(unknown.build().warnings).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { FrameKind } from '../frames.js';
 import { providerDefinitionOf } from '../provider/provider-node.js';
+import type { Registry } from '../registry.js';
 import type { GraphIssue, IssuePath } from './model.js';
 import type { ResolvedLink, ResolvedNode } from './resolved.js';
 
@@ -11,6 +12,7 @@ import type { ResolvedLink, ResolvedNode } from './resolved.js';
 export function checkTurnDetection(
   nodes: ReadonlyMap<string, ResolvedNode>,
   links: readonly ResolvedLink[],
+  registry: Registry,
   nodePath: (id: string) => IssuePath,
 ): GraphIssue[] {
   // A turn ends on a speech-stop; typed text asks for a reply on its own.
@@ -19,16 +21,35 @@ export function checkTurnDetection(
 
   const warnings: GraphIssue[] = [];
   for (const [id, node] of nodes) {
-    const definition = providerDefinitionOf(node.spec);
-    if (!definition || definition.capabilities(node.config as never).serverVad || stops(id) || texts(id)) continue;
+    const off = turnDetectionOff(node.spec, node.config, registry);
+    if (off === undefined || stops(id) || texts(id)) continue;
     warnings.push({
       code: 'turns-never-end',
-      message: `node "${id}" (${node.spec.type}) has its own turn detection off and no speech-stop reaches it: the caller's turns never end, so it never answers`,
+      message: `node "${id}" (${node.spec.type}) has its own turn detection off${off} and no speech-stop reaches it: the caller's turns never end, so it never answers`,
       fix: `put a VAD on its way in (audio.vad-energy or audio.vad-silero, e.g. mic -> vad -> ${id}), or turn the provider's turn detection on`,
       path: nodePath(id),
     });
   }
   return warnings;
+}
+
+/**
+ * Undefined when a node is no provider or detects turns itself; else where its detection is off:
+ * `''` for the node itself, or which of the providers it runs (failover), since any of them may be
+ * the one answering. What cannot be resolved here counts as detecting: validation reports an
+ * unknown type or a bad config on its own.
+ */
+function turnDetectionOff(spec: object, config: unknown, registry: Registry): string | undefined {
+  const definition = providerDefinitionOf(spec);
+  if (!definition) return undefined;
+  const inner = definition.providersIn?.(config as never);
+  if (!inner) return definition.capabilities(config as never).serverVad ? undefined : '';
+  const index = inner.findIndex((p) => {
+    const innerSpec = registry.get(p.type);
+    const parsed = innerSpec?.config.safeParse(p.config);
+    return innerSpec && parsed?.success && turnDetectionOff(innerSpec, parsed.data, registry) !== undefined;
+  });
+  return index < 0 ? undefined : ` (providers[${index}], ${inner[index]?.type})`;
 }
 
 /**

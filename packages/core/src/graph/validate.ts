@@ -85,7 +85,7 @@ export function validateGraph(spec: GraphSpec, options: ValidateOptions): Valida
   );
   const plan = planBackpressure(caps.nodes, caps.links, runOrder);
   const nodePath = (id: string) => nodes.get(id)?.path ?? ['nodes', id];
-  const warnings = [...plan.warnings, ...checkTurnDetection(caps.nodes, plan.links, nodePath)];
+  const warnings = [...plan.warnings, ...checkTurnDetection(caps.nodes, plan.links, options.registry, nodePath)];
   return {
     issues,
     warnings,

@@ -13,6 +13,11 @@ export interface ProviderNodeDefinition<T extends string, S extends z.ZodObject>
   readonly secrets?: readonly string[];
   /** The provider's capabilities for a config: they give the ports' caps when the graph is built. */
   capabilities(config: z.output<S>): S2SCapabilities;
+  /**
+   * For a node that runs other providers (`provider.failover`): their node types and configs. The
+   * graph reads what only they know from them (whether each detects turns itself).
+   */
+  providersIn?(config: z.output<S>): readonly { readonly type: string; readonly config: unknown }[];
   createProvider(config: z.output<S>, ctx: NodeContext): S2SProvider | Promise<S2SProvider>;
   /** System prompt, voice, temperature, tools and history the session starts from. */
   context?(config: z.output<S>): ConversationContext;

@@ -38,11 +38,13 @@ export const providerFailover = defineProviderNode({
     input: { encoding: ['pcm16'], sampleRate: [c.sampleRate], channels: [1] },
     output: { encoding: 'pcm16', sampleRate: c.outputSampleRate, channels: 1 },
     tools: true,
-    // The graph does not read it; the running FailoverProvider reports its providers' own.
+    // Known only from the listed providers: the graph reads theirs (`providersIn`), as the running
+    // FailoverProvider reports them.
     serverVad: true,
     transcripts: true,
     interruption: true,
   }),
+  providersIn: (c) => c.providers,
   check: (c, { baseDir }) => checkFailoverProviders(c.providers, baseDir),
   createProvider: async (c, ctx) =>
     new FailoverProvider({
