@@ -16,7 +16,7 @@
 // It runs in Linux's idle scheduling class (nice 19 where `chrt` is missing), so it takes only CPU
 // the hosts leave free: on 2 cores it never preempts a host for a time slice, yet a step still
 // fails if the machine cannot carry both (turns go unanswered). `--mock-priority normal` runs it
-// as an equal, which this machine's scheduler turns into 10-20 ms waits at 500 sessions.
+// as an equal, which this machine's scheduler turns into waits of 10–35 ms at 500 sessions.
 //   node bench/density.bench.mjs [--workers 1|2] [--steps 50,100,...] [--spread ms] [--mock-priority idle|normal]
 import { spawn, spawnSync } from 'node:child_process';
 import { setPriority } from 'node:os';
