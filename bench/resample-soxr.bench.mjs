@@ -4,8 +4,9 @@
 // two taking turns), and quality measured the same way for both: alias (or image) rejection,
 // passband ripple and the SNR of a multi-tone signal.
 import { AudioFrame, AudioResampler, AudioResamplerQuality } from '@livekit/rtc-node';
+import { fitTone } from '../packages/core/dist/testing/index.js';
 import { Resampler } from '../packages/nodes-audio/dist/index.js';
-import { fitTone, keep, report, rms, testSignal } from './support.mjs';
+import { keep, report, rms, testSignal } from './support.mjs';
 
 const PAIRS = [
   [48000, 16000],
@@ -91,9 +92,7 @@ function rejection(subject, inRate, outRate) {
     const to = Math.round((k * slot + 0.4) * outRate);
     if (inRate > outRate) return db(Math.max(QUANTIZATION_RMS, rms(out, from, to)) / (0.9 / Math.SQRT2));
     const fit = fitTone(out, outRate, f, from, to);
-    let r = 0;
-    for (let i = from; i < to; i++) r += (out[i] - fit.wave(i)) ** 2;
-    return db(Math.max(QUANTIZATION_RMS, Math.sqrt(r / (to - from))) / (fit.amplitude / Math.SQRT2));
+    return db(Math.max(QUANTIZATION_RMS, fit.residualRms) / (fit.amplitude / Math.SQRT2));
   });
   return -Math.max(...levels);
 }

@@ -4,8 +4,9 @@
 import { createRequire } from 'node:module';
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 import waveResampler from 'wave-resampler';
+import { fitTone } from '../packages/core/dist/testing/index.js';
 import { Resampler } from '../packages/nodes-audio/dist/index.js';
-import { fitTone, rms, testSignal } from './support.mjs';
+import { rms, testSignal } from './support.mjs';
 
 const require = createRequire(new URL('../packages/nodes-audio/package.json', import.meta.url));
 const prism = require('prism-media');
@@ -26,12 +27,7 @@ function chunks(samples, frameSize) {
 /** RMS of what is left after removing the best-fitting sinusoid at `freq`, relative to that sinusoid. */
 function residualDb(x, rate, freq, from, to) {
   const fit = fitTone(x, rate, freq, from, to);
-  let r = 0;
-  for (let i = from; i < to; i++) {
-    const e = x[i] - fit.wave(i);
-    r += e * e;
-  }
-  return 20 * Math.log10(Math.sqrt(r / (to - from)) / (fit.amplitude / Math.SQRT2));
+  return 20 * Math.log10(fit.residualRms / (fit.amplitude / Math.SQRT2));
 }
 
 /**

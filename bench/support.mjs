@@ -104,29 +104,6 @@ export function testSignal(rate, seconds) {
   return out;
 }
 
-/** Least-squares fit of a sinusoid at `freq` over x[from, to): amplitude and the fitted wave. */
-export function fitTone(x, rate, freq, from, to) {
-  const w = (2 * Math.PI * freq) / rate;
-  let ss = 0;
-  let cc = 0;
-  let sc = 0;
-  let ys = 0;
-  let yc = 0;
-  for (let i = from; i < to; i++) {
-    const s = Math.sin(w * i);
-    const c = Math.cos(w * i);
-    ss += s * s;
-    cc += c * c;
-    sc += s * c;
-    ys += x[i] * s;
-    yc += x[i] * c;
-  }
-  const det = ss * cc - sc * sc;
-  const a = (ys * cc - yc * sc) / det;
-  const b = (yc * ss - ys * sc) / det;
-  return { amplitude: Math.hypot(a, b), wave: (i) => a * Math.sin(w * i) + b * Math.cos(w * i) };
-}
-
 /** Root mean square of x[from, to). */
 export function rms(x, from, to) {
   let s = 0;

@@ -1,6 +1,7 @@
+import { fitTone } from '@beluga-voice/core/testing';
 import { describe, expect, it } from 'vitest';
 import { Resampler } from '../src/resampler.js';
-import { concat, db, fitTone, rms, sine } from './signals.js';
+import { concat, db, rms, sine } from './signals.js';
 
 /** Resamples a whole signal (f32 mono) including the flushed tail. */
 function resampleAll(

@@ -9,40 +9,6 @@ export function sine(rate: number, freq: number, frames: number, amplitude = 0.5
   return out;
 }
 
-/** Least-squares fit of a sinusoid at `freq` over `samples[from, to)`: its amplitude and the RMS of what is left. */
-export function fitTone(
-  samples: ArrayLike<number>,
-  rate: number,
-  freq: number,
-  from: number,
-  to: number,
-): { amplitude: number; residualRms: number } {
-  let ss = 0;
-  let cc = 0;
-  let sc = 0;
-  let ys = 0;
-  let yc = 0;
-  const w = (2 * Math.PI * freq) / rate;
-  for (let i = from; i < to; i++) {
-    const s = Math.sin(w * i);
-    const c = Math.cos(w * i);
-    ss += s * s;
-    cc += c * c;
-    sc += s * c;
-    ys += samples[i] * s;
-    yc += samples[i] * c;
-  }
-  const det = ss * cc - sc * sc;
-  const a = (ys * cc - yc * sc) / det;
-  const b = (yc * ss - ys * sc) / det;
-  let residual = 0;
-  for (let i = from; i < to; i++) {
-    const r = samples[i] - a * Math.sin(w * i) - b * Math.cos(w * i);
-    residual += r * r;
-  }
-  return { amplitude: Math.hypot(a, b), residualRms: Math.sqrt(residual / (to - from)) };
-}
-
 export function rms(samples: ArrayLike<number>, from = 0, to = samples.length): number {
   let sum = 0;
   for (let i = from; i < to; i++) sum += samples[i] * samples[i];
